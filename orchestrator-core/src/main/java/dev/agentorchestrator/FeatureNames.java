@@ -1,0 +1,131 @@
+package dev.agentorchestrator;
+
+/**
+ * The rules a feature name must follow before anything is written for it. A feature name becomes
+ * part of a branch ({@code feature/<name>}) and a folder ({@code <repo>.worktrees/<name>}), so it
+ * must satisfy git's ref-name rules ({@code git check-ref-format}) and be safe as a relative path.
+ *
+ * <p>Each failed rule throws {@link InvalidFeatureNameException} whose {@link
+ * InvalidFeatureNameException#rule() rule()} is one of the constants below.
+ */
+public final class FeatureNames {
+
+    public static final int MAX_LENGTH = 100;
+
+    public static final String RULE_EMPTY = "not-empty";
+    public static final String RULE_LENGTH = "max-length";
+    public static final String RULE_CONTROL = "no-control-characters";
+    public static final String RULE_FORBIDDEN_CHARACTER = "no-forbidden-characters";
+    public static final String RULE_DOUBLE_DOT = "no-double-dot";
+    public static final String RULE_ABSOLUTE = "not-absolute";
+    public static final String RULE_SLASHES = "slash-placement";
+    public static final String RULE_DOT_COMPONENT = "no-leading-dot";
+    public static final String RULE_LOCK_SUFFIX = "no-lock-suffix";
+    public static final String RULE_TRAILING_DOT = "no-trailing-dot";
+    public static final String RULE_AT_BRACE = "no-at-brace";
+    public static final String RULE_AT_ALONE = "not-at-alone";
+
+    private FeatureNames() {
+    }
+
+    /** True when {@link #check(String)} would accept the name. */
+    public static boolean isValid(String name) {
+        try {
+            check(name);
+            return true;
+        } catch (InvalidFeatureNameException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Checks a feature name against every rule, and returns it unchanged when it passes.
+     *
+     * @throws InvalidFeatureNameException naming the first rule that failed
+     */
+    public static String check(String name) {
+        if (name == null || name.isEmpty()) {
+            throw invalid(String.valueOf(name), RULE_EMPTY, "must not be empty");
+        }
+        if (name.length() > MAX_LENGTH) {
+            throw invalid(name, RULE_LENGTH, "is " + name.length() + " characters long; at most "
+                    + MAX_LENGTH + " are allowed so that branch and folder names stay usable");
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c < 0x20 || c == 0x7f || Character.isISOControl(c)) {
+                throw invalid(name, RULE_CONTROL, "contains the control character U+"
+                        + String.format("%04X", (int) c) + " at index " + i);
+            }
+            if (" ~^:?*[\\\"<>|".indexOf(c) >= 0 || Character.isWhitespace(c)
+                    || Character.getType(c) == Character.FORMAT
+                    || Character.isSurrogate(c) && !validSurrogateAt(name, i)) {
+                throw invalid(name, RULE_FORBIDDEN_CHARACTER, "contains '" + describe(c) + "' at index " + i
+                        + "; git branch names and portable folder names cannot hold"
+                        + " spaces or any of ~ ^ : ? * [ \\ \" < > |");
+            }
+        }
+        if (name.contains("..")) {
+            throw invalid(name, RULE_DOUBLE_DOT, "contains '..', which git forbids in branch names"
+                    + " and which would climb out of the worktrees folder");
+        }
+        if (name.startsWith("/")) {
+            throw invalid(name, RULE_ABSOLUTE, "starts with '/'; use a relative name such as 'auth-api'");
+        }
+        if (name.endsWith("/") || name.contains("//")) {
+            throw invalid(name, RULE_SLASHES, "has an empty part between slashes or a trailing slash");
+        }
+        if (name.contains("@{")) {
+            throw invalid(name, RULE_AT_BRACE, "contains '@{', which git reads as a reflog expression");
+        }
+        if (name.equals("@")) {
+            throw invalid(name, RULE_AT_ALONE, "is '@', which git reads as HEAD");
+        }
+        if (name.endsWith(".")) {
+            throw invalid(name, RULE_TRAILING_DOT, "ends with '.', which git forbids in branch names");
+        }
+        for (String part : name.split("/", -1)) {
+            if (part.startsWith(".")) {
+                throw invalid(name, RULE_DOT_COMPONENT, "has the part '" + part
+                        + "' that starts with '.', which git forbids and which would make a hidden folder");
+            }
+            if (part.endsWith(".lock")) {
+                throw invalid(name, RULE_LOCK_SUFFIX, "has the part '" + part
+                        + "' that ends with '.lock', which git reserves for its lock files");
+            }
+        }
+        return name;
+    }
+
+    private static boolean validSurrogateAt(String s, int i) {
+        char c = s.charAt(i);
+        if (Character.isHighSurrogate(c)) {
+            return i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+        }
+        return i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
+    }
+
+    private static String describe(char c) {
+        return Character.isWhitespace(c) || Character.getType(c) == Character.FORMAT
+                ? "U+" + String.format("%04X", (int) c) : String.valueOf(c);
+    }
+
+    private static InvalidFeatureNameException invalid(String name, String rule, String why) {
+        return new InvalidFeatureNameException(name, rule,
+                "Invalid feature name '" + printable(name) + "': it " + why + " (rule " + rule
+                        + "). Use letters, digits, '-', '_' and '.', with '/' only between parts,"
+                        + " for example 'auth-api' or 'ui/dashboard'.");
+    }
+
+    private static String printable(String name) {
+        StringBuilder out = new StringBuilder();
+        name.codePoints().forEach(cp -> {
+            if (Character.isISOControl(cp)) {
+                out.append(String.format("\\u%04X", cp));
+            } else {
+                out.appendCodePoint(cp);
+            }
+        });
+        return out.toString();
+    }
+}

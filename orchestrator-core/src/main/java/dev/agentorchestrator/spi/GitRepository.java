@@ -1,0 +1,108 @@
+package dev.agentorchestrator.spi;
+
+import dev.agentorchestrator.ChangedFile;
+import dev.agentorchestrator.DiffStat;
+import dev.agentorchestrator.Divergence;
+import dev.agentorchestrator.GitException;
+import dev.agentorchestrator.Worktree;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One open repository, as seen by a {@link GitBackend}. Every method is safe to call from several
+ * threads. Every method that changes something either completes or leaves the repository, its
+ * branches and its worktrees as they were, and throws {@link GitException} saying why.
+ *
+ * <p>Branch arguments are short names ({@code main}, {@code feature/auth}); revision arguments
+ * accept anything {@code git rev-parse} accepts for a commit.
+ */
+public interface GitRepository extends AutoCloseable {
+
+    /** The main working tree's folder, absolute and normalised. */
+    Path workTree();
+
+    /**
+     * The common git directory ({@code .git} of the main worktree), shared by every linked
+     * worktree; the state store keeps its files under it.
+     */
+    Path commonDir();
+
+    /** The branch the main worktree has checked out, empty when detached. */
+    Optional<String> currentBranch();
+
+    /** True when a local branch of that short name exists. */
+    boolean branchExists(String branch);
+
+    /** Full commit id that the revision (branch, tag, id) points at, empty when it does not resolve. */
+    Optional<String> resolve(String revision);
+
+    /**
+     * Creates a linked worktree at {@code request.path()} on a new branch {@code request.branch()}
+     * that starts at {@code request.base()}, and checks it out. What it writes is what
+     * {@code git worktree add -b BRANCH PATH BASE} writes, so that git and every backend agree.
+     *
+     * @throws GitException when the repository has no commits, the base does not resolve, the
+     *                      branch exists, the path is taken, or writing fails; nothing is left behind
+     */
+    Worktree createWorktree(WorktreeRequest request);
+
+    /** Every worktree, the main one first, as {@code git worktree list --porcelain} shows them. */
+    List<Worktree> listWorktrees();
+
+    /** The worktree whose folder is {@code path}, if there is one. */
+    default Optional<Worktree> findWorktree(Path path) {
+        Path wanted = path.toAbsolutePath().normalize();
+        return listWorktrees().stream().filter(w -> w.path().equals(wanted)).findFirst();
+    }
+
+    /**
+     * Removes a linked worktree: its folder and its administrative files. The branch stays.
+     *
+     * @param force remove even with uncommitted changes or untracked files, or when locked
+     * @throws GitException when it is the main worktree, is unknown, is dirty or locked and
+     *                      {@code force} is false
+     */
+    void removeWorktree(Path path, boolean force);
+
+    /**
+     * Removes the administrative files of worktrees whose folder no longer exists (and is not
+     * locked), like {@code git worktree prune}.
+     *
+     * @return the folders of the worktrees that were pruned
+     */
+    List<Path> pruneWorktrees();
+
+    /** Locks a linked worktree against pruning, with an optional reason (may be empty). */
+    void lockWorktree(Path path, String reason);
+
+    /** Unlocks a locked linked worktree. */
+    void unlockWorktree(Path path);
+
+    /** Deletes a local branch; refuses one checked out in a worktree, or unmerged into HEAD unless forced. */
+    void deleteBranch(String branch, boolean force);
+
+    /** Commits on {@code branch} and not on {@code base}, and the other way round. */
+    Divergence divergence(String branch, String base);
+
+    /** Files changed by the commits on {@code branch} since its merge base with {@code base}. */
+    List<ChangedFile> changedFiles(String branch, String base);
+
+    /**
+     * Files that differ between HEAD and the working tree at {@code worktree}, staged or not,
+     * untracked files included (as {@link ChangedFile.Kind#ADDED}), ignored files not.
+     */
+    List<ChangedFile> uncommittedChanges(Path worktree);
+
+    /** Lines added and removed by the commits on {@code branch} since its merge base with {@code base}. */
+    DiffStat diffStat(String branch, String base);
+
+    /** True when the worktree has uncommitted changes or untracked (not ignored) files. */
+    default boolean isDirty(Path worktree) {
+        return !uncommittedChanges(worktree).isEmpty();
+    }
+
+    /** Releases what the backend holds open; the repository on disk is untouched. */
+    @Override
+    void close();
+}
