@@ -1,0 +1,73 @@
+package dev.agentorchestrator.spi;
+
+import dev.agentorchestrator.Session;
+import dev.agentorchestrator.StateStoreCorruptedException;
+import dev.agentorchestrator.StateStoreException;
+import dev.agentorchestrator.UnknownSessionException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * Where session records and transcripts live, shared by every process that works on the same
+ * repository. The default keeps JSON files in the repository's common git directory.
+ *
+ * <p>Every method is safe to call from several threads and several processes at once. A write
+ * either happens whole or not at all; a record that cannot be read is reported with
+ * {@link StateStoreCorruptedException}, never replaced silently.
+ */
+public interface StateStore extends AutoCloseable {
+
+    /** Every stored session, in the order they were created. */
+    List<Session> loadAll();
+
+    /** The stored session of that name, if any. */
+    Optional<Session> load(String name);
+
+    /**
+     * Stores a new session.
+     *
+     * @throws StateStoreException when a session of that name is already stored
+     */
+    void create(Session session);
+
+    /**
+     * Reads the stored session, applies {@code change} and stores the result, all under the
+     * store's lock, so that concurrent updates from other threads or processes are never lost.
+     * {@code change} may run more than once and must not have side effects.
+     *
+     * @return the stored result
+     * @throws UnknownSessionException when no session of that name is stored
+     */
+    Session update(String name, UnaryOperator<Session> change);
+
+    /** Deletes the session's record and transcript; does nothing when there is none. */
+    void delete(String name);
+
+    /** The session's transcript: the agent's raw output and the orchestrator's notes, in order. */
+    SessionLog log(String name);
+
+    /** Releases locks and handles; the stored files stay. */
+    @Override
+    void close();
+
+    /**
+     * Makes a {@link StateStore} for a repository. Registered for {@link java.util.ServiceLoader};
+     * the one with the highest priority is used when the builder is not given a store.
+     */
+    interface Provider {
+        /** A short name for messages, such as {@code "json-files"}. */
+        String name();
+
+        default int priority() {
+            return 0;
+        }
+
+        /**
+         * Opens (creating if needed) the store of the repository whose common git directory is
+         * {@code commonGitDir}.
+         */
+        StateStore open(Path commonGitDir);
+    }
+}
