@@ -1,0 +1,340 @@
+package dev.agentorchestrator;
+
+import dev.agentorchestrator.internal.engine.EngineConfig;
+import dev.agentorchestrator.internal.engine.Engine;
+import dev.agentorchestrator.spi.AgentLauncher;
+import dev.agentorchestrator.spi.CiRunner;
+import dev.agentorchestrator.spi.GitBackend;
+import dev.agentorchestrator.spi.StateStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+
+/**
+ * Runs coding-agent sessions in parallel, one per feature, each in its own git worktree and
+ * branch. Build one with {@link #builder()}; it starts working on {@link Builder#start()} and stops
+ * what it started on {@link #close()}, leaving every worktree, branch and record on disk so that a
+ * later orchestrator on the same repository picks the sessions up again.
+ *
+ * <pre>{@code
+ * try (Orchestrator o = Orchestrator.builder()
+ *         .repo(Path.of("."))
+ *         .agent(Agents.claudeCode())
+ *         .maxParallelSessions(3)
+ *         .feature("auth-api", "Implement JWT authentication with refresh tokens")
+ *         .feature("dashboard-ui", "Build an analytics dashboard with charts")
+ *         .start()) {
+ *     o.events().subscribe(System.out::println);
+ *     o.awaitAll(Duration.ofHours(1));
+ *     System.out.print(o.status().toTable());
+ * }
+ * }</pre>
+ *
+ * <p>All methods are thread-safe. Methods that wait take a timeout.
+ */
+public interface Orchestrator extends AutoCloseable {
+
+    /** A builder with defaults for everything but the repository. */
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /** The main working tree of the repository this orchestrator works on. */
+    Path repository();
+
+    /**
+     * Adds a feature while running: checks its name, stores its session as QUEUED and schedules
+     * it. Nothing is written when a check fails.
+     *
+     * @throws InvalidFeatureNameException when the name breaks a rule or is taken by a session, a
+     *                                     branch or a folder
+     * @throws ConfigurationException      when a feature it depends on is unknown
+     */
+    Session addFeature(Feature feature);
+
+    /** Adds a feature with the orchestrator's defaults; see {@link #addFeature(Feature)}. */
+    default Session addFeature(String name, String prompt) {
+        return addFeature(Feature.of(name, prompt));
+    }
+
+    /** Every session, in the order the features were added. */
+    List<Session> sessions();
+
+    /**
+     * The session of that name, as it is now.
+     *
+     * @throws UnknownSessionException when there is none
+     */
+    Session session(String name);
+
+    /** The session of that name, if there is one. */
+    Optional<Session> findSession(String name);
+
+    /**
+     * Sends a follow-up prompt. A session whose agent is working gets it when the current turn
+     * ends; a settled session (idle, waiting for input, ready to merge, stopped, failed,
+     * interrupted) continues its conversation at once (or when a slot is free).
+     *
+     * @throws UnknownSessionException        when there is no such session
+     * @throws IllegalStateTransitionException when the session is merged or merging
+     */
+    Session prompt(String name, String prompt);
+
+    /**
+     * Stops the session's agent (its whole process tree, gracefully and then forcibly) and marks
+     * the session STOPPED. Its worktree, branch and record stay; {@link #prompt} resumes it.
+     */
+    Session stop(String name);
+
+    /**
+     * Removes a session: stops it, removes its worktree and (when {@code deleteBranch}) its
+     * branch, and deletes its record and transcript.
+     *
+     * @param force remove the worktree even with uncommitted changes, and the branch even unmerged
+     * @throws GitException when the worktree has uncommitted changes and {@code force} is false;
+     *                      nothing is removed then
+     */
+    void remove(String name, boolean deleteBranch, boolean force);
+
+    /** An immutable snapshot of every session. */
+    StatusSnapshot status();
+
+    /** Subscribe to what happens. */
+    Events events();
+
+    /**
+     * Waits until the session is settled (see {@link SessionState#isSettled()}) and has no
+     * follow-up prompt waiting.
+     *
+     * @return the session as it settled
+     * @throws AwaitTimeoutException when the timeout passes first
+     */
+    Session await(String name, Duration timeout);
+
+    /**
+     * Waits until every session is settled.
+     *
+     * @return the snapshot once all are settled
+     * @throws AwaitTimeoutException naming the sessions that are not, when the timeout passes first
+     */
+    StatusSnapshot awaitAll(Duration timeout);
+
+    /**
+     * Merges a finished feature into its base branch. Arrives with the merge queue; until then it
+     * throws {@link UnsupportedOperationException} naming what to do instead.
+     */
+    MergeResult merge(MergeRequest request);
+
+    /** Merges with the defaults of {@link MergeRequest#of(String)}. */
+    default MergeResult merge(String feature) {
+        return merge(MergeRequest.of(feature));
+    }
+
+    /**
+     * Stops every agent, CI run and listener this orchestrator started, waiting up to the builder's
+     * stop grace for each. Sessions whose agent was still working become INTERRUPTED, resumable by
+     * a later orchestrator. Worktrees, branches and records stay on disk.
+     */
+    @Override
+    void close();
+
+    /**
+     * Configures and starts an {@link Orchestrator}. Every setter checks its argument at once;
+     * {@link #start()} checks the whole and names the offending field in its message.
+     */
+    final class Builder {
+        private Path repo;
+        private final Map<String, Feature> features = new LinkedHashMap<>();
+        private final List<String> duplicateFeatures = new ArrayList<>();
+        private AgentLauncher agent;
+        private GitBackend git;
+        private StateStore stateStore;
+        private CiRunner ci;
+        private int maxParallelSessions = 3;
+        private Path worktreesDirectory;
+        private String branchPrefix = "feature/";
+        private String baseBranch;
+        private WorktreeSetup setup = WorktreeSetup.NONE;
+        private Duration sessionTimeout = Duration.ofHours(2);
+        private Duration ciTimeout = Duration.ofMinutes(30);
+        private Duration stopGrace = Duration.ofSeconds(10);
+        private int launchAttempts = 3;
+        private Duration launchBackoff = Duration.ofSeconds(1);
+        private final Map<String, String> agentEnvironment = new LinkedHashMap<>();
+        private Executor listenerExecutor;
+
+        private Builder() {
+        }
+
+        /** The repository to work on: its main working tree or any folder inside it. Required. */
+        public Builder repo(Path repo) {
+            this.repo = Objects.requireNonNull(repo, "repo");
+            return this;
+        }
+
+        /** Adds a feature with the defaults; see {@link Feature#of(String, String)}. */
+        public Builder feature(String name, String prompt) {
+            return feature(Feature.of(name, prompt));
+        }
+
+        /** Adds a feature. */
+        public Builder feature(Feature feature) {
+            Objects.requireNonNull(feature, "feature");
+            if (features.putIfAbsent(feature.name(), feature) != null) {
+                duplicateFeatures.add(feature.name());
+            }
+            return this;
+        }
+
+        /** The agent for features that do not name their own. Default: the highest-priority launcher found by ServiceLoader (Claude Code). */
+        public Builder agent(AgentLauncher agent) {
+            this.agent = Objects.requireNonNull(agent, "agent");
+            return this;
+        }
+
+        /** The git backend. Default: the highest-priority backend found by ServiceLoader (JGit when present, else the git binary). */
+        public Builder git(GitBackend git) {
+            this.git = Objects.requireNonNull(git, "git");
+            return this;
+        }
+
+        /** The state store. Default: JSON files in the repository's common git directory. */
+        public Builder stateStore(StateStore stateStore) {
+            this.stateStore = Objects.requireNonNull(stateStore, "stateStore");
+            return this;
+        }
+
+        /** The CI runner. Default: found by ServiceLoader (a test command detected from the build files). */
+        public Builder ci(CiRunner ci) {
+            this.ci = Objects.requireNonNull(ci, "ci");
+            return this;
+        }
+
+        /** How many agents may work at once; the rest queue in the order they were added. Default 3. */
+        public Builder maxParallelSessions(int max) {
+            if (max < 1) {
+                throw new ConfigurationException("maxParallelSessions must be at least 1, was " + max);
+            }
+            this.maxParallelSessions = max;
+            return this;
+        }
+
+        /** Where worktrees are made. Default: the folder {@code <repo>.worktrees} beside the repository. */
+        public Builder worktreesDirectory(Path directory) {
+            this.worktreesDirectory = Objects.requireNonNull(directory, "worktreesDirectory");
+            return this;
+        }
+
+        /** Prefix of feature branches. Default {@code feature/}. */
+        public Builder branchPrefix(String prefix) {
+            Objects.requireNonNull(prefix, "branchPrefix");
+            if (!prefix.isEmpty()) {
+                String probe = prefix.endsWith("/") ? prefix + "x" : prefix + "x";
+                try {
+                    FeatureNames.check(probe);
+                } catch (InvalidFeatureNameException e) {
+                    throw new ConfigurationException("branchPrefix '" + prefix + "' does not make valid branch names: "
+                            + e.getMessage());
+                }
+            }
+            this.branchPrefix = prefix;
+            return this;
+        }
+
+        /** The base branch for features that do not name their own. Default: the main worktree's current branch. */
+        public Builder baseBranch(String branch) {
+            this.baseBranch = Objects.requireNonNull(branch, "baseBranch");
+            return this;
+        }
+
+        /** Setup for every new worktree (features may override). Default: none. */
+        public Builder setup(WorktreeSetup setup) {
+            this.setup = Objects.requireNonNull(setup, "setup");
+            return this;
+        }
+
+        /** How long one agent turn may run before it is stopped and the session fails. Default 2 hours. */
+        public Builder sessionTimeout(Duration timeout) {
+            this.sessionTimeout = positive("sessionTimeout", timeout);
+            return this;
+        }
+
+        /** How long one CI run may take. Default 30 minutes. */
+        public Builder ciTimeout(Duration timeout) {
+            this.ciTimeout = positive("ciTimeout", timeout);
+            return this;
+        }
+
+        /** How long a stopping agent gets to end by itself before it is killed. Default 10 seconds. */
+        public Builder stopGrace(Duration grace) {
+            Objects.requireNonNull(grace, "stopGrace");
+            if (grace.isNegative()) {
+                throw new ConfigurationException("stopGrace must not be negative, was " + grace);
+            }
+            this.stopGrace = grace;
+            return this;
+        }
+
+        /** How often to try launching an agent, and the first wait between tries (doubling). Default 3 tries, 1 s. */
+        public Builder launchRetry(int attempts, Duration initialBackoff) {
+            if (attempts < 1) {
+                throw new ConfigurationException("launchRetry attempts must be at least 1, was " + attempts);
+            }
+            this.launchAttempts = attempts;
+            this.launchBackoff = positive("launchRetry initialBackoff", initialBackoff);
+            return this;
+        }
+
+        /** An environment variable for every agent (on top of the host's environment). */
+        public Builder agentEnvironment(String name, String value) {
+            Objects.requireNonNull(name, "agentEnvironment name");
+            Objects.requireNonNull(value, "agentEnvironment value");
+            agentEnvironment.put(name, value);
+            return this;
+        }
+
+        /** Where listeners run. Default: a daemon thread pool owned by the orchestrator. */
+        public Builder listenerExecutor(Executor executor) {
+            this.listenerExecutor = Objects.requireNonNull(executor, "listenerExecutor");
+            return this;
+        }
+
+        /**
+         * Checks the configuration, opens the repository and the state store, recovers the
+         * sessions a previous orchestrator left, adds the builder's features and starts
+         * scheduling.
+         *
+         * @throws ConfigurationException when a field is missing or wrong (the message names it)
+         *                                or no provider of a required SPI is found
+         * @throws GitException           when the repository cannot be opened
+         */
+        public Orchestrator start() {
+            if (repo == null) {
+                throw new ConfigurationException("repo is required: call Orchestrator.builder().repo(Path.of(\"...\"))");
+            }
+            if (!duplicateFeatures.isEmpty()) {
+                throw new ConfigurationException("feature names must be unique; added twice: " + duplicateFeatures);
+            }
+            EngineConfig config = new EngineConfig(repo, List.copyOf(features.values()), Optional.ofNullable(agent),
+                    Optional.ofNullable(git), Optional.ofNullable(stateStore), Optional.ofNullable(ci),
+                    maxParallelSessions, Optional.ofNullable(worktreesDirectory), branchPrefix,
+                    Optional.ofNullable(baseBranch), setup, sessionTimeout, ciTimeout, stopGrace, launchAttempts,
+                    launchBackoff, Map.copyOf(agentEnvironment), Optional.ofNullable(listenerExecutor));
+            return Engine.start(config);
+        }
+
+        private static Duration positive(String field, Duration d) {
+            Objects.requireNonNull(d, field);
+            if (d.isNegative() || d.isZero()) {
+                throw new ConfigurationException(field + " must be positive, was " + d);
+            }
+            return d;
+        }
+    }
+}

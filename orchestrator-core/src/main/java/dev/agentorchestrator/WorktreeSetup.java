@@ -1,0 +1,65 @@
+package dev.agentorchestrator;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What to do in a new worktree before the agent starts: copy untracked files from the main
+ * worktree (an {@code .env}, local settings) and run a setup command (such as {@code npm ci}).
+ * The command runs without a shell, in the new worktree; its output goes to the session's log.
+ * A failure fails the session and keeps the worktree for inspection.
+ *
+ * <pre>{@code
+ * WorktreeSetup.copying(".env", "config/local.yml").thenRun("npm", "ci")
+ * }</pre>
+ *
+ * @param copyFiles paths relative to the main worktree; missing ones fail the setup
+ * @param command   the setup command and its arguments, empty for none
+ * @param timeout   how long the command may run
+ */
+public record WorktreeSetup(List<String> copyFiles, List<String> command, Duration timeout) {
+
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
+    public static final WorktreeSetup NONE = new WorktreeSetup(List.of(), List.of(), DEFAULT_TIMEOUT);
+
+    public WorktreeSetup {
+        copyFiles = List.copyOf(copyFiles);
+        command = List.copyOf(command);
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new ConfigurationException("WorktreeSetup.timeout must be positive, was " + timeout);
+        }
+        for (String f : copyFiles) {
+            if (f.isBlank() || f.startsWith("/") || f.contains("..") || f.indexOf('\0') >= 0) {
+                throw new ConfigurationException("WorktreeSetup.copyFiles entry '" + f
+                        + "' must be a relative path inside the main worktree, without '..'");
+            }
+        }
+    }
+
+    /** Copies these files from the main worktree into each new worktree. */
+    public static WorktreeSetup copying(String... files) {
+        return new WorktreeSetup(List.of(files), List.of(), DEFAULT_TIMEOUT);
+    }
+
+    /** Runs this command in each new worktree. */
+    public static WorktreeSetup running(String... command) {
+        return new WorktreeSetup(List.of(), List.of(command), DEFAULT_TIMEOUT);
+    }
+
+    /** A copy that also runs {@code command} after copying. */
+    public WorktreeSetup thenRun(String... command) {
+        return new WorktreeSetup(copyFiles, List.of(command), timeout);
+    }
+
+    /** A copy with another time limit for the command. */
+    public WorktreeSetup withTimeout(Duration timeout) {
+        return new WorktreeSetup(copyFiles, command, timeout);
+    }
+
+    /** True when there is nothing to do. */
+    public boolean isEmpty() {
+        return copyFiles.isEmpty() && command.isEmpty();
+    }
+}

@@ -1,0 +1,36 @@
+package dev.agentorchestrator.internal.engine;
+
+import dev.agentorchestrator.Feature;
+import dev.agentorchestrator.WorktreeSetup;
+import dev.agentorchestrator.spi.AgentLauncher;
+import dev.agentorchestrator.spi.CiRunner;
+import dev.agentorchestrator.spi.GitBackend;
+import dev.agentorchestrator.spi.StateStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+
+/** Everything the builder collected, checked field by field; the engine resolves the defaults. */
+public record EngineConfig(
+        Path repo,
+        List<Feature> features,
+        Optional<AgentLauncher> agent,
+        Optional<GitBackend> git,
+        Optional<StateStore> stateStore,
+        Optional<CiRunner> ci,
+        int maxParallelSessions,
+        Optional<Path> worktreesDirectory,
+        String branchPrefix,
+        Optional<String> baseBranch,
+        WorktreeSetup setup,
+        Duration sessionTimeout,
+        Duration ciTimeout,
+        Duration stopGrace,
+        int launchAttempts,
+        Duration launchBackoff,
+        Map<String, String> agentEnvironment,
+        Optional<Executor> listenerExecutor) {
+}
