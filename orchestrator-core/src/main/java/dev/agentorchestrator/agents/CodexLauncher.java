@@ -1,0 +1,247 @@
+package dev.agentorchestrator.agents;
+
+import dev.agentorchestrator.spi.AgentRequest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Runs OpenAI's Codex CLI headless, one turn per process:
+ *
+ * <pre>
+ * codex exec --json [--model M] [--sandbox MODE] [--dangerously-bypass-approvals-and-sandbox]
+ *            [--skip-git-repo-check] [-c KEY=VALUE]... [EXTRA...] [resume SESSION_ID] PROMPT
+ * </pre>
+ *
+ * <p>A prompt that does not fit in one argument (longer than
+ * {@link ProcessAgentLauncher#MAX_ARGUMENT_CHARS}, or not representable in the JVM's argument
+ * encoding) is passed as {@code -} and written to standard input, which {@code codex exec} reads
+ * in that case. Options come before {@code resume}, as Codex's own documentation shows
+ * ({@code codex exec --model gpt-5 --json resume --last "..."}); a resumed run must repeat them.
+ *
+ * <p>The default sandbox is {@link SandboxMode#WORKSPACE_WRITE}, so the agent can edit its worktree
+ * ({@code codex exec} alone is read-only; this is what the older {@code --full-auto} meant).
+ * Output is read by {@link CodexJsonInterpreter}.
+ *
+ * <pre>{@code
+ * AgentLauncher codex = CodexLauncher.builder().model("gpt-5-codex").build();
+ * }</pre>
+ */
+public final class CodexLauncher extends ProcessAgentLauncher {
+
+    /** Codex's {@code --sandbox} policies for the commands the model runs. */
+    public enum SandboxMode {
+        READ_ONLY("read-only"),
+        WORKSPACE_WRITE("workspace-write"),
+        DANGER_FULL_ACCESS("danger-full-access");
+
+        private final String cliValue;
+
+        SandboxMode(String cliValue) {
+            this.cliValue = cliValue;
+        }
+
+        /** The value as {@code --sandbox} takes it. */
+        public String cliValue() {
+            return cliValue;
+        }
+    }
+
+    private final String executable;
+    private final Optional<String> model;
+    private final Optional<SandboxMode> sandbox;
+    private final boolean bypassApprovalsAndSandbox;
+    private final boolean skipGitRepoCheck;
+    private final Map<String, String> config;
+    private final List<String> extraArgs;
+    private final Map<String, String> environment;
+
+    /** Codex on the PATH, with the default settings. */
+    public CodexLauncher() {
+        this(new Builder());
+    }
+
+    private CodexLauncher(Builder b) {
+        this.executable = b.executable;
+        this.model = Optional.ofNullable(b.model);
+        this.sandbox = Optional.ofNullable(b.sandbox);
+        this.bypassApprovalsAndSandbox = b.bypassApprovalsAndSandbox;
+        this.skipGitRepoCheck = b.skipGitRepoCheck;
+        // insertion order is kept: a later override may build on an earlier one
+        this.config = Collections.unmodifiableMap(new LinkedHashMap<>(b.config));
+        this.extraArgs = List.copyOf(b.extraArgs);
+        this.environment = Map.copyOf(b.environment);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this launcher's settings, to derive a changed copy. */
+    public Builder toBuilder() {
+        Builder b = new Builder().executable(executable).skipGitRepoCheck(skipGitRepoCheck)
+                .bypassApprovalsAndSandbox(bypassApprovalsAndSandbox).extraArgs(extraArgs);
+        b.model = model.orElse(null);
+        b.sandbox = sandbox.orElse(null);
+        b.config.putAll(config);
+        b.environment.putAll(environment);
+        return b;
+    }
+
+    @Override
+    public String name() {
+        return "codex";
+    }
+
+    /** Below Claude Code (100): Codex is used by default only when Claude Code's launcher is absent. */
+    @Override
+    public int priority() {
+        return 50;
+    }
+
+    @Override
+    protected List<String> command(AgentRequest request) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(executable);
+        cmd.add("exec");
+        cmd.add("--json");
+        model.ifPresent(m -> {
+            cmd.add("--model");
+            cmd.add(m);
+        });
+        if (bypassApprovalsAndSandbox) {
+            cmd.add("--dangerously-bypass-approvals-and-sandbox");
+        } else {
+            sandbox.ifPresent(s -> {
+                cmd.add("--sandbox");
+                cmd.add(s.cliValue());
+            });
+        }
+        if (skipGitRepoCheck) {
+            cmd.add("--skip-git-repo-check");
+        }
+        config.forEach((key, value) -> {
+            cmd.add("-c");
+            cmd.add(key + "=" + value);
+        });
+        cmd.addAll(extraArgs);
+        request.resumeSessionId().ifPresent(id -> {
+            cmd.add("resume");
+            cmd.add(id);
+        });
+        cmd.add(CommandArguments.fitsInArgument(request.prompt()) ? request.prompt() : "-");
+        return cmd;
+    }
+
+    @Override
+    protected String standardInput(AgentRequest request) {
+        return CommandArguments.fitsInArgument(request.prompt()) ? null : request.prompt();
+    }
+
+    @Override
+    protected Map<String, String> extraEnvironment(AgentRequest request) {
+        return environment;
+    }
+
+    @Override
+    protected OutputInterpreter interpreter(AgentRequest request) {
+        return new CodexJsonInterpreter();
+    }
+
+    @Override
+    protected String installHint() {
+        return "install the Codex CLI with 'npm install -g @openai/codex' (or 'brew install --cask codex'),"
+                + " sign in with 'codex login' or set CODEX_API_KEY, or configure CodexLauncher.builder().executable(...) with its full path";
+    }
+
+    @Override
+    public String toString() {
+        return "CodexLauncher[" + executable + ", model=" + model.orElse("default") + ", sandbox="
+                + (bypassApprovalsAndSandbox ? "bypassed" : sandbox.map(SandboxMode::cliValue).orElse("codex default")) + "]";
+    }
+
+    /** Settings for a {@link CodexLauncher}; every one has a default. */
+    public static final class Builder {
+        private String executable = "codex";
+        private String model;
+        private SandboxMode sandbox = SandboxMode.WORKSPACE_WRITE;
+        private boolean bypassApprovalsAndSandbox;
+        private boolean skipGitRepoCheck;
+        private final Map<String, String> config = new LinkedHashMap<>();
+        private final List<String> extraArgs = new ArrayList<>();
+        private final Map<String, String> environment = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        /** The {@code codex} executable: a name looked up on the PATH (default) or a full path. */
+        public Builder executable(String executable) {
+            if (executable == null || executable.isBlank()) {
+                throw new IllegalArgumentException("the codex executable must not be blank");
+            }
+            this.executable = executable;
+            return this;
+        }
+
+        /** The model ({@code --model}); Codex's configured default when not set. */
+        public Builder model(String model) {
+            this.model = Objects.requireNonNull(model, "model");
+            return this;
+        }
+
+        /** The sandbox ({@code --sandbox}); {@code null} leaves it to Codex's configuration. Default workspace-write. */
+        public Builder sandbox(SandboxMode sandbox) {
+            this.sandbox = sandbox;
+            return this;
+        }
+
+        /**
+         * Runs commands without sandbox and approvals ({@code --dangerously-bypass-approvals-and-sandbox});
+         * only for worktrees that are isolated some other way (a container). Replaces {@link #sandbox}.
+         */
+        public Builder bypassApprovalsAndSandbox(boolean bypass) {
+            this.bypassApprovalsAndSandbox = bypass;
+            return this;
+        }
+
+        /** Lets Codex run outside a git repository ({@code --skip-git-repo-check}); worktrees do not need it. */
+        public Builder skipGitRepoCheck(boolean skip) {
+            this.skipGitRepoCheck = skip;
+            return this;
+        }
+
+        /**
+         * A configuration override ({@code -c KEY=VALUE}, the value read as TOML), such as
+         * {@code config("approval_policy", "never")} or {@code config("model_reasoning_effort", "high")}.
+         */
+        public Builder config(String key, String value) {
+            config.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /** Arguments added after the options above and before {@code resume} and the prompt. */
+        public Builder extraArgs(String... args) {
+            return extraArgs(Arrays.asList(args));
+        }
+
+        public Builder extraArgs(List<String> args) {
+            args.forEach(a -> extraArgs.add(Objects.requireNonNull(a, "an extra argument is null")));
+            return this;
+        }
+
+        /** A variable for Codex's environment, such as {@code CODEX_API_KEY} or {@code CODEX_HOME}. */
+        public Builder environment(String key, String value) {
+            environment.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        public CodexLauncher build() {
+            return new CodexLauncher(this);
+        }
+    }
+}
