@@ -1,0 +1,207 @@
+package dev.agentorchestrator.agents;
+
+import dev.agentorchestrator.spi.AgentRequest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Runs Google's Gemini CLI headless, one turn per process:
+ *
+ * <pre>
+ * gemini --output-format stream-json [--model M] [--approval-mode MODE] [--resume SESSION_ID] [EXTRA...] -p PROMPT
+ * </pre>
+ *
+ * <p>A prompt that does not fit in one argument (longer than
+ * {@link ProcessAgentLauncher#MAX_ARGUMENT_CHARS}, or not representable in the JVM's argument
+ * encoding) is written to standard input instead and {@code -p} is left out: with stdin not a
+ * terminal and no prompt flag, the CLI runs headless on what stdin holds.
+ *
+ * <p>{@code --resume SESSION_ID} continues the conversation whose id came in the {@code init}
+ * event. Gemini keeps sessions per project folder, so a resumed run must start in the same
+ * worktree (the engine does that).
+ *
+ * <p>The default approval mode is {@link ApprovalMode#AUTO_EDIT}: file edits run, while tools
+ * that need a confirmation (shell commands) are refused in headless mode, which ends the run as
+ * waiting for input. Output is read by {@link GeminiStreamJsonInterpreter}.
+ */
+public final class GeminiLauncher extends ProcessAgentLauncher {
+
+    /** Gemini CLI's {@code --approval-mode} values. */
+    public enum ApprovalMode {
+        /** Every tool that changes something asks first; headless, that means it is refused. */
+        DEFAULT("default"),
+        /** File edits are approved automatically; other confirmations are refused. */
+        AUTO_EDIT("auto_edit"),
+        /** Every tool call is approved (the CLI's {@code --yolo}). */
+        YOLO("yolo");
+
+        private final String cliValue;
+
+        ApprovalMode(String cliValue) {
+            this.cliValue = cliValue;
+        }
+
+        /** The value as {@code --approval-mode} takes it. */
+        public String cliValue() {
+            return cliValue;
+        }
+    }
+
+    private final String executable;
+    private final Optional<String> model;
+    private final Optional<ApprovalMode> approvalMode;
+    private final List<String> extraArgs;
+    private final Map<String, String> environment;
+
+    /** Gemini CLI on the PATH, with the default settings. */
+    public GeminiLauncher() {
+        this(new Builder());
+    }
+
+    private GeminiLauncher(Builder b) {
+        this.executable = b.executable;
+        this.model = Optional.ofNullable(b.model);
+        this.approvalMode = Optional.ofNullable(b.approvalMode);
+        this.extraArgs = List.copyOf(b.extraArgs);
+        this.environment = Map.copyOf(b.environment);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this launcher's settings, to derive a changed copy. */
+    public Builder toBuilder() {
+        Builder b = new Builder().executable(executable).approvalMode(approvalMode.orElse(null)).extraArgs(extraArgs);
+        b.model = model.orElse(null);
+        b.environment.putAll(environment);
+        return b;
+    }
+
+    @Override
+    public String name() {
+        return "gemini";
+    }
+
+    /** Below Claude Code (100) and Codex (50). */
+    @Override
+    public int priority() {
+        return 40;
+    }
+
+    @Override
+    protected List<String> command(AgentRequest request) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(executable);
+        cmd.add("--output-format");
+        cmd.add("stream-json");
+        model.ifPresent(m -> {
+            cmd.add("--model");
+            cmd.add(m);
+        });
+        approvalMode.ifPresent(mode -> {
+            cmd.add("--approval-mode");
+            cmd.add(mode.cliValue());
+        });
+        request.resumeSessionId().ifPresent(id -> {
+            cmd.add("--resume");
+            cmd.add(id);
+        });
+        cmd.addAll(extraArgs);
+        if (CommandArguments.fitsInArgument(request.prompt())) {
+            cmd.add("-p");
+            cmd.add(request.prompt());
+        }
+        return cmd;
+    }
+
+    @Override
+    protected String standardInput(AgentRequest request) {
+        return CommandArguments.fitsInArgument(request.prompt()) ? null : request.prompt();
+    }
+
+    @Override
+    protected Map<String, String> extraEnvironment(AgentRequest request) {
+        return environment;
+    }
+
+    @Override
+    protected OutputInterpreter interpreter(AgentRequest request) {
+        return new GeminiStreamJsonInterpreter();
+    }
+
+    @Override
+    protected String installHint() {
+        return "install the Gemini CLI with 'npm install -g @google/gemini-cli' (Node.js 20 or newer),"
+                + " authenticate (GEMINI_API_KEY or a first interactive run), or configure GeminiLauncher.builder().executable(...) with its full path";
+    }
+
+    @Override
+    public String toString() {
+        return "GeminiLauncher[" + executable + ", model=" + model.orElse("default")
+                + ", approvalMode=" + approvalMode.map(ApprovalMode::cliValue).orElse("gemini default") + "]";
+    }
+
+    /** Settings for a {@link GeminiLauncher}; every one has a default. */
+    public static final class Builder {
+        private String executable = "gemini";
+        private String model;
+        private ApprovalMode approvalMode = ApprovalMode.AUTO_EDIT;
+        private final List<String> extraArgs = new ArrayList<>();
+        private final Map<String, String> environment = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        /** The {@code gemini} executable: a name looked up on the PATH (default) or a full path. */
+        public Builder executable(String executable) {
+            if (executable == null || executable.isBlank()) {
+                throw new IllegalArgumentException("the gemini executable must not be blank");
+            }
+            this.executable = executable;
+            return this;
+        }
+
+        /** The model ({@code --model}), such as {@code gemini-2.5-pro}; the CLI's default when not set. */
+        public Builder model(String model) {
+            this.model = Objects.requireNonNull(model, "model");
+            return this;
+        }
+
+        /** The approval mode ({@code --approval-mode}); {@code null} leaves it to the CLI's settings. Default auto_edit. */
+        public Builder approvalMode(ApprovalMode mode) {
+            this.approvalMode = mode;
+            return this;
+        }
+
+        /** Shorthand for {@code approvalMode(ApprovalMode.YOLO)}: approve every tool call. */
+        public Builder yolo() {
+            return approvalMode(ApprovalMode.YOLO);
+        }
+
+        /** Arguments added before the prompt, such as {@code --include-directories ../shared}. */
+        public Builder extraArgs(String... args) {
+            return extraArgs(Arrays.asList(args));
+        }
+
+        public Builder extraArgs(List<String> args) {
+            args.forEach(a -> extraArgs.add(Objects.requireNonNull(a, "an extra argument is null")));
+            return this;
+        }
+
+        /** A variable for the CLI's environment, such as {@code GEMINI_API_KEY}. */
+        public Builder environment(String key, String value) {
+            environment.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        public GeminiLauncher build() {
+            return new GeminiLauncher(this);
+        }
+    }
+}
