@@ -1,0 +1,251 @@
+package dev.agentorchestrator.jgit;
+
+import dev.agentorchestrator.ChangedFile;
+import dev.agentorchestrator.DiffStat;
+import dev.agentorchestrator.Divergence;
+import dev.agentorchestrator.GitException;
+import dev.agentorchestrator.Worktree;
+import dev.agentorchestrator.spi.GitRepository;
+import dev.agentorchestrator.spi.WorktreeRequest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.jgit.errors.RevisionSyntaxException;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+
+/**
+ * A repository opened by {@link JGitBackend}. It holds one JGit {@link Repository} on the common
+ * git directory and the main working tree (JGit's repository objects are safe to share between
+ * threads); a linked worktree's own repository (its HEAD and index) is opened per call.
+ */
+final class JGitRepository implements GitRepository {
+
+    private final Repository main;
+    private final Path workTree;
+    private final Path commonDir;
+    private final JGitWorktrees worktrees;
+    private final WorktreeCreator creator;
+    private final JGitDiffs diffs;
+    private final JGitBranches branches;
+
+    private JGitRepository(Repository main, Path workTree, Path commonDir) {
+        this.main = main;
+        this.workTree = workTree;
+        this.commonDir = commonDir;
+        this.diffs = new JGitDiffs(main);
+        this.worktrees = new JGitWorktrees(this);
+        this.creator = new WorktreeCreator(this);
+        this.branches = new JGitBranches(this);
+    }
+
+    static JGitRepository open(Path directory) {
+        Path start = directory.toAbsolutePath().normalize();
+        if (!Files.isDirectory(start)) {
+            throw new GitException("Cannot open a git repository at " + start
+                    + ": no such folder. Pass the folder of a git working tree.");
+        }
+        FileRepositoryBuilder found = new FileRepositoryBuilder().findGitDir(start.toFile());
+        if (found.getGitDir() == null) {
+            throw new GitException("Cannot open a git repository at " + start
+                    + ": neither it nor any parent folder is inside a git working tree."
+                    + " Run 'git init' there or pass the folder of an existing repository.");
+        }
+        try {
+            found.setup();
+            if (found.isBare()) {
+                throw bare(start);
+            }
+            Path commonDir = found.getGitCommonDir().toPath().toRealPath();
+            // Open the main worktree through the common directory, whichever worktree we were
+            // pointed at: branch and worktree operations are about the whole repository.
+            FileRepositoryBuilder mainBuilder = new FileRepositoryBuilder().setGitDir(commonDir.toFile())
+                    .setMustExist(true).setup();
+            if (mainBuilder.isBare() || mainBuilder.getWorkTree() == null) {
+                throw bare(start);
+            }
+            Repository main = mainBuilder.build();
+            return new JGitRepository(main, mainBuilder.getWorkTree().toPath().toRealPath(), commonDir);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new GitException("Cannot open the git repository at " + found.getGitDir() + " (found from "
+                    + start + "): " + e.getMessage() + ". Check that the folder is a readable git repository.", e);
+        }
+    }
+
+    private static GitException bare(Path start) {
+        return new GitException("The repository at " + start + " is bare: it has no working tree to make"
+                + " worktrees from. Clone it into a normal (non-bare) repository and open that.");
+    }
+
+    Repository main() {
+        return main;
+    }
+
+    JGitDiffs diffs() {
+        return diffs;
+    }
+
+    JGitWorktrees worktrees() {
+        return worktrees;
+    }
+
+    /** Opens the JGit repository of a linked worktree: its own HEAD and index, the shared objects. */
+    static Repository openLinked(Path adminDir, Path folder) throws IOException {
+        return new FileRepositoryBuilder().setGitDir(adminDir.toFile()).setWorkTree(folder.toFile())
+                .setMustExist(true).build();
+    }
+
+    /** The repository of the worktree at {@code path}, main or linked; the caller closes it. */
+    Repository openWorktree(Path path) {
+        Worktree wt = worktrees.find(path).orElseThrow(() -> new GitException("'" + path
+                + "' is not a worktree of the repository at " + workTree + ". Pass the folder of the main"
+                + " worktree or of one listed by listWorktrees()."));
+        if (wt.main()) {
+            main.incrementOpen();
+            return main;
+        }
+        try {
+            return openLinked(commonDir.resolve("worktrees").resolve(wt.id()), wt.path());
+        } catch (IOException e) {
+            throw new GitException("Cannot open the worktree at " + wt.path() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Path workTree() {
+        return workTree;
+    }
+
+    @Override
+    public Path commonDir() {
+        return commonDir;
+    }
+
+    @Override
+    public Optional<String> currentBranch() {
+        try {
+            Ref head = main.exactRef(Constants.HEAD);
+            if (head != null && !head.isSymbolic()) {
+                return Optional.empty();
+            }
+            String full = main.getFullBranch();
+            return full != null && full.startsWith(Constants.R_HEADS)
+                    ? Optional.of(full.substring(Constants.R_HEADS.length())) : Optional.empty();
+        } catch (IOException e) {
+            throw new GitException("Cannot read HEAD of " + workTree + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean branchExists(String branch) {
+        try {
+            return Repository.isValidRefName(Constants.R_HEADS + branch)
+                    && main.exactRef(Constants.R_HEADS + branch) != null;
+        } catch (IOException e) {
+            throw new GitException("Cannot read branch '" + branch + "' of " + workTree + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<String> resolve(String revision) {
+        return resolveCommit(revision).map(ObjectId::name);
+    }
+
+    /** The commit a revision names, empty when it names none (or names something not a commit). */
+    Optional<ObjectId> resolveCommit(String revision) {
+        if (revision == null || revision.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.ofNullable(main.resolve(revision + "^{commit}"));
+        } catch (RevisionSyntaxException | org.eclipse.jgit.errors.IncorrectObjectTypeException
+                 | org.eclipse.jgit.errors.AmbiguousObjectException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new GitException("Cannot resolve '" + revision + "' in " + workTree + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Worktree createWorktree(WorktreeRequest request) {
+        return creator.create(request);
+    }
+
+    @Override
+    public List<Worktree> listWorktrees() {
+        return worktrees.list();
+    }
+
+    @Override
+    public Optional<Worktree> findWorktree(Path path) {
+        return worktrees.find(path);
+    }
+
+    @Override
+    public void removeWorktree(Path path, boolean force) {
+        worktrees.remove(path, force);
+    }
+
+    @Override
+    public List<Path> pruneWorktrees() {
+        return worktrees.prune();
+    }
+
+    @Override
+    public void lockWorktree(Path path, String reason) {
+        worktrees.lock(path, reason);
+    }
+
+    @Override
+    public void unlockWorktree(Path path) {
+        worktrees.unlock(path);
+    }
+
+    @Override
+    public void deleteBranch(String branch, boolean force) {
+        branches.delete(branch, force);
+    }
+
+    @Override
+    public Divergence divergence(String branch, String base) {
+        return diffs.divergence(commit(branch, "branch"), commit(base, "base"));
+    }
+
+    @Override
+    public List<ChangedFile> changedFiles(String branch, String base) {
+        return diffs.changedFiles(commit(branch, "branch"), commit(base, "base"), branch, base);
+    }
+
+    @Override
+    public DiffStat diffStat(String branch, String base) {
+        return diffs.diffStat(commit(branch, "branch"), commit(base, "base"), branch, base);
+    }
+
+    @Override
+    public List<ChangedFile> uncommittedChanges(Path worktree) {
+        try (Repository repo = openWorktree(worktree)) {
+            return diffs.uncommittedChanges(repo);
+        }
+    }
+
+    private ObjectId commit(String revision, String role) {
+        return resolveCommit(revision).orElseThrow(() -> new GitException("The " + role + " '" + revision
+                + "' does not name a commit in " + workTree + ". Pass an existing branch, tag or commit id."));
+    }
+
+    @Override
+    public void close() {
+        main.close();
+    }
+
+    @Override
+    public String toString() {
+        return "JGitRepository[" + workTree + "]";
+    }
+
+}
