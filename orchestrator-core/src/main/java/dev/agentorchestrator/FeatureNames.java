@@ -1,5 +1,7 @@
 package dev.agentorchestrator;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * The rules a feature name must follow before anything is written for it. A feature name becomes
  * part of a branch ({@code feature/<name>}) and a folder ({@code <repo>.worktrees/<name>}), so it
@@ -11,6 +13,13 @@ package dev.agentorchestrator;
 public final class FeatureNames {
 
     public static final int MAX_LENGTH = 100;
+
+    /**
+     * Longest part between slashes, in UTF-8 bytes. File systems allow 255 bytes per folder or file
+     * name, and git stores a branch as a file (plus a {@code .lock} file while writing it), so a
+     * part of 100 three-byte letters would be refused by the disk although git's rules allow it.
+     */
+    public static final int MAX_PART_BYTES = 200;
 
     public static final String RULE_EMPTY = "not-empty";
     public static final String RULE_LENGTH = "max-length";
@@ -45,7 +54,7 @@ public final class FeatureNames {
      */
     public static String check(String name) {
         if (name == null || name.isEmpty()) {
-            throw invalid(String.valueOf(name), RULE_EMPTY, "must not be empty");
+            throw invalid(name, RULE_EMPTY, "must not be empty");
         }
         if (name.length() > MAX_LENGTH) {
             throw invalid(name, RULE_LENGTH, "is " + name.length() + " characters long; at most "
@@ -85,6 +94,12 @@ public final class FeatureNames {
             throw invalid(name, RULE_TRAILING_DOT, "ends with '.', which git forbids in branch names");
         }
         for (String part : name.split("/", -1)) {
+            int bytes = part.getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > MAX_PART_BYTES) {
+                throw invalid(name, RULE_LENGTH, "has a part of " + bytes + " bytes in UTF-8; at most "
+                        + MAX_PART_BYTES + " are allowed, because the part becomes a file name in .git/refs"
+                        + " and a folder name, and file systems allow 255 bytes per name");
+            }
             if (part.startsWith(".")) {
                 throw invalid(name, RULE_DOT_COMPONENT, "has the part '" + part
                         + "' that starts with '.', which git forbids and which would make a hidden folder");
@@ -112,8 +127,8 @@ public final class FeatureNames {
 
     private static InvalidFeatureNameException invalid(String name, String rule, String why) {
         return new InvalidFeatureNameException(name, rule,
-                "Invalid feature name '" + printable(name) + "': it " + why + " (rule " + rule
-                        + "). Use letters, digits, '-', '_' and '.', with '/' only between parts,"
+                "Invalid feature name " + (name == null ? "null" : "'" + printable(name) + "'") + ": it " + why
+                        + " (rule " + rule + "). Use letters, digits, '-', '_' and '.', with '/' only between parts,"
                         + " for example 'auth-api' or 'ui/dashboard'.");
     }
 
