@@ -76,7 +76,7 @@ public final class AiderLauncher extends ProcessAgentLauncher {
     }
 
     /** A builder holding this launcher's settings, to derive a changed copy. */
-    public Builder toBuilder() {
+    public Builder newBuilder() {
         Builder b = new Builder().executable(executable).autoCommits(autoCommits).files(files).extraArgs(extraArgs);
         b.model = model.orElse(null);
         b.chatHistoryFile = chatHistoryFile.orElse(null);

@@ -83,7 +83,7 @@ public final class CodexLauncher extends ProcessAgentLauncher {
     }
 
     /** A builder holding this launcher's settings, to derive a changed copy. */
-    public Builder toBuilder() {
+    public Builder newBuilder() {
         Builder b = new Builder().executable(executable).skipGitRepoCheck(skipGitRepoCheck)
                 .bypassApprovalsAndSandbox(bypassApprovalsAndSandbox).extraArgs(extraArgs);
         b.model = model.orElse(null);

@@ -85,7 +85,7 @@ public final class CommandLauncher extends ProcessAgentLauncher {
     }
 
     /** A builder holding this launcher's settings, to derive a changed copy. */
-    public Builder toBuilder() {
+    public Builder newBuilder() {
         Builder b = new Builder().command(command).name(name).environment(environment);
         b.waitingPattern = waitingPattern.orElse(null);
         b.promptOnStdin = promptOnStdinRequested;

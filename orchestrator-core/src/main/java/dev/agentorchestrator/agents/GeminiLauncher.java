@@ -76,7 +76,7 @@ public final class GeminiLauncher extends ProcessAgentLauncher {
     }
 
     /** A builder holding this launcher's settings, to derive a changed copy. */
-    public Builder toBuilder() {
+    public Builder newBuilder() {
         Builder b = new Builder().executable(executable).approvalMode(approvalMode.orElse(null)).extraArgs(extraArgs);
         b.model = model.orElse(null);
         b.environment.putAll(environment);

@@ -64,7 +64,7 @@ class AiderLauncherTest {
     @Test
     void everyOptionAppearsOnTheCommandLineWithFilesLast() {
         aider.printingResource("aider/success.txt");
-        AiderLauncher launcher = launcher().toBuilder().model("sonnet").autoCommits(false).chatHistoryFile(".history.md")
+        AiderLauncher launcher = launcher().newBuilder().model("sonnet").autoCommits(false).chatHistoryFile(".history.md")
                 .extraArgs("--edit-format", "diff").files("hello.py", "README.md").environment("ANTHROPIC_API_KEY", "test-key").build();
 
         CommandStandIn.run(launcher, worktree, "go");

@@ -69,7 +69,7 @@ class CodexLauncherTest {
     void bypassReplacesTheSandboxFlag() {
         codex.printingResource("codex/success.jsonl");
 
-        CommandStandIn.run(launcher().toBuilder().bypassApprovalsAndSandbox(true).build(), worktree, "go");
+        CommandStandIn.run(launcher().newBuilder().bypassApprovalsAndSandbox(true).build(), worktree, "go");
 
         assertEquals(List.of("exec", "--json", "--dangerously-bypass-approvals-and-sandbox", "go"), codex.argv());
     }
@@ -78,7 +78,7 @@ class CodexLauncherTest {
     void resumePutsTheThreadIdAfterTheOptions() {
         codex.printingResource("codex/success.jsonl");
 
-        CommandStandIn.run(launcher().toBuilder().model("gpt-5").build(), worktree, "Fix the use-after-free",
+        CommandStandIn.run(launcher().newBuilder().model("gpt-5").build(), worktree, "Fix the use-after-free",
                 Optional.of("0199a213-81c0-7800-8aa1-bbab2a035a53"), Map.of());
 
         assertEquals(List.of("exec", "--json", "--model", "gpt-5", "--sandbox", "workspace-write",
@@ -169,6 +169,22 @@ class CodexLauncherTest {
         assertEquals(Outcome.DONE, run.exit().outcome());
         assertEquals(List.of("exec", "--json", "--sandbox", "workspace-write", "-"), codex.argv());
         assertArrayEquals(prompt.getBytes(StandardCharsets.UTF_8), codex.stdin());
+    }
+
+    @Test
+    void aPromptTheArgumentEncodingCannotCarryGoesToStdin() {
+        // Under a C or POSIX locale the JVM encodes arguments as ASCII and turns "é" into "?".
+        codex.printingResource("codex/success.jsonl");
+        String saved = System.getProperty("sun.jnu.encoding");
+        System.setProperty("sun.jnu.encoding", "ANSI_X3.4-1968");
+        try {
+            CommandStandIn.run(launcher(), worktree, "Écris « bonjour »");
+        } finally {
+            System.setProperty("sun.jnu.encoding", saved);
+        }
+
+        assertEquals("-", codex.argv().get(codex.argv().size() - 1));
+        assertEquals("Écris « bonjour »", new String(codex.stdin(), StandardCharsets.UTF_8));
     }
 
     @Test

@@ -182,6 +182,20 @@ class CommandLauncherTest {
     }
 
     @Test
+    void aPromptTheArgumentEncodingCannotCarryIsRefusedWithTheFix() {
+        CommandLauncher launcher = CommandLauncher.of(agent.path(), "{prompt}");
+        String saved = System.getProperty("sun.jnu.encoding");
+        System.setProperty("sun.jnu.encoding", "ANSI_X3.4-1968");
+        try {
+            AgentLaunchException e = assertThrows(AgentLaunchException.class,
+                    () -> launcher.launch(AgentRequest.of("feature-x", worktree, "héllo", AgentListener.ignoring())));
+            assertMentions(e.getMessage(), "US-ASCII", "LANG=C.UTF-8", "promptOnStdin()");
+        } finally {
+            System.setProperty("sun.jnu.encoding", saved);
+        }
+    }
+
+    @Test
     void stopEndsTheAgentAndTheProcessesItStarted() {
         assertEquals(Outcome.STOPPED, CommandStandIn.stopKillsTree(CommandLauncher.of(agent.path(), "{prompt}"), agent, worktree).outcome());
     }
@@ -203,16 +217,16 @@ class CommandLauncherTest {
     }
 
     @Test
-    void toBuilderKeepsEverySetting() {
+    void newBuilderKeepsEverySetting() {
         CommandLauncher original = CommandLauncher.builder().command("agent", "{prompt}").name("n").waitingPattern("\\?$")
                 .promptOnStdin().build();
 
-        CommandLauncher copy = original.toBuilder().build();
+        CommandLauncher copy = original.newBuilder().build();
 
         assertEquals(original.commandTemplate(), copy.commandTemplate());
         assertEquals("n", copy.name());
         assertTrue(copy.promptOnStdin());
         assertEquals("\\?$", copy.waitingPattern().orElseThrow().pattern());
-        assertFalse(CommandLauncher.of("agent", "{prompt}").toBuilder().build().promptOnStdin());
+        assertFalse(CommandLauncher.of("agent", "{prompt}").newBuilder().build().promptOnStdin());
     }
 }

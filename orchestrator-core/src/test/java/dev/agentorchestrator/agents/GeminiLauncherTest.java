@@ -56,7 +56,7 @@ class GeminiLauncherTest {
     @Test
     void everyOptionAppearsOnTheCommandLineInOrder() {
         gemini.printingResource("gemini/success.jsonl");
-        GeminiLauncher launcher = launcher().toBuilder().model("gemini-2.5-pro").yolo()
+        GeminiLauncher launcher = launcher().newBuilder().model("gemini-2.5-pro").yolo()
                 .extraArgs("--include-directories", "../shared").environment("GEMINI_API_KEY", "test-key").build();
 
         CommandStandIn.run(launcher, worktree, "go");
@@ -70,7 +70,7 @@ class GeminiLauncherTest {
     void noApprovalModeLeavesItToTheSettings() {
         gemini.printingResource("gemini/success.jsonl");
 
-        CommandStandIn.run(launcher().toBuilder().approvalMode(null).build(), worktree, "go");
+        CommandStandIn.run(launcher().newBuilder().approvalMode(null).build(), worktree, "go");
 
         assertEquals(List.of("--output-format", "stream-json", "-p", "go"), gemini.argv());
     }
