@@ -1,0 +1,342 @@
+package dev.agentorchestrator.internal.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentorchestrator.CiResult;
+import dev.agentorchestrator.Session;
+import dev.agentorchestrator.SessionState;
+import dev.agentorchestrator.TaskProgress;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The on-disk form of a {@link Session}: {@code {"schemaVersion":1,"session":{...}}}, indented, with
+ * ISO-8601 instants and durations and {@code null} for an absent optional value.
+ *
+ * <p>The mapping is written out by hand rather than left to Jackson's record binding, so that the
+ * file format is a visible, versioned contract that does not change when a field of
+ * {@link Session} is renamed, and so that a damaged file is reported field by field.
+ */
+final class SessionJson {
+
+    /** The schema this code writes and the newest it reads. */
+    static final int SCHEMA_VERSION = 1;
+
+    private static final JsonMapper MAPPER = JsonMapper.builder()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+            .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .build();
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private SessionJson() {
+    }
+
+    /** The bytes of the file that stores {@code session}, ending with a newline. */
+    static byte[] toBytes(Session session) {
+        ObjectNode root = NODES.objectNode();
+        root.put("schemaVersion", SCHEMA_VERSION);
+        root.set("session", toNode(session));
+        try {
+            byte[] json = MAPPER.writeValueAsBytes(root);
+            byte[] withNewline = java.util.Arrays.copyOf(json, json.length + 1);
+            withNewline[json.length] = '\n';
+            return withNewline;
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("a session record could not be turned into JSON", e);
+        }
+    }
+
+    /**
+     * The session stored in {@code bytes}.
+     *
+     * @throws DamagedFileException saying what is wrong, for the caller to wrap with the file's advice
+     */
+    static Session fromBytes(byte[] bytes) {
+        if (bytes.length == 0) {
+            throw new DamagedFileException("the file is empty (0 bytes)", null);
+        }
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(bytes);
+        } catch (IOException e) {
+            throw new DamagedFileException("it is not complete, valid JSON: " + jacksonProblem(e), e);
+        }
+        if (root == null || root.isMissingNode()) {
+            throw new DamagedFileException("the file holds only white space", null);
+        }
+        if (!root.isObject()) {
+            throw new DamagedFileException("the top level is " + kind(root) + ", not an object", null);
+        }
+        JsonNode version = root.get("schemaVersion");
+        if (version == null || !version.canConvertToInt() || !version.isIntegralNumber()) {
+            throw new DamagedFileException("'schemaVersion' is missing or not an integer", null);
+        }
+        int schema = version.intValue();
+        if (schema > SCHEMA_VERSION) {
+            throw new DamagedFileException("it was written by a newer version of agent-orchestrator (schema "
+                    + schema + "; this version reads up to " + SCHEMA_VERSION + ")", null, true);
+        }
+        if (schema < 1) {
+            throw new DamagedFileException("'schemaVersion' is " + schema + ", which no version writes", null);
+        }
+        try {
+            return fromNode(new Fields(root, "").object("session"));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new DamagedFileException("its values break a rule: " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads the {@code name} of a session file without checking the rest; empty when unreadable. */
+    static Optional<String> nameIn(byte[] bytes) {
+        try {
+            JsonNode name = MAPPER.readTree(bytes).path("session").path("name");
+            return name.isTextual() ? Optional.of(name.textValue()) : Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static ObjectNode toNode(Session s) {
+        ObjectNode n = NODES.objectNode();
+        n.put("name", s.name());
+        n.put("prompt", s.prompt());
+        n.put("baseBranch", s.baseBranch());
+        n.put("branch", s.branch());
+        n.put("worktree", s.worktree().map(Path::toString).orElse(null));
+        n.set("dependsOn", strings(s.dependsOn()));
+        n.put("agent", s.agent());
+        n.put("state", s.state().name());
+        n.put("message", s.message());
+        n.put("agentSessionId", s.agentSessionId().orElse(null));
+        if (s.agentPid().isPresent()) {
+            n.put("agentPid", s.agentPid().getAsLong());
+        } else {
+            n.putNull("agentPid");
+        }
+        n.put("agentStartedAt", s.agentStartedAt().map(Instant::toString).orElse(null));
+        ObjectNode progress = n.putObject("progress");
+        progress.put("completed", s.progress().completed());
+        progress.put("total", s.progress().total());
+        progress.put("currentTask", s.progress().currentTask());
+        n.put("costUsd", s.costUsd());
+        n.put("turns", s.turns());
+        if (s.lastCi().isPresent()) {
+            CiResult ci = s.lastCi().get();
+            ObjectNode c = n.putObject("lastCi");
+            c.put("status", ci.status().name());
+            c.put("commit", ci.commit());
+            c.put("passed", ci.passed());
+            c.put("failed", ci.failed());
+            c.put("skipped", ci.skipped());
+            c.put("duration", ci.duration().toString());
+            c.put("finishedAt", ci.finishedAt().toString());
+            c.put("summary", ci.summary());
+        } else {
+            n.putNull("lastCi");
+        }
+        n.set("pendingPrompts", strings(s.pendingPrompts()));
+        n.put("createdAt", s.createdAt().toString());
+        n.put("updatedAt", s.updatedAt().toString());
+        n.put("lastActivityAt", s.lastActivityAt().toString());
+        return n;
+    }
+
+    private static ArrayNode strings(List<String> values) {
+        ArrayNode array = NODES.arrayNode();
+        values.forEach(array::add);
+        return array;
+    }
+
+    private static Session fromNode(Fields f) {
+        Fields progress = f.object("progress");
+        Optional<CiResult> lastCi = f.optionalObject("lastCi").map(c -> new CiResult(
+                c.enumValue("status", CiResult.Status.class), c.text("commit"), c.integer("passed"),
+                c.integer("failed"), c.integer("skipped"), c.duration("duration"), c.instant("finishedAt"),
+                c.text("summary")));
+        Optional<Long> pid = f.optionalLong("agentPid");
+        return new Session(
+                f.text("name"), f.text("prompt"), f.text("baseBranch"), f.text("branch"),
+                f.optionalText("worktree").map(Path::of), f.strings("dependsOn"), f.text("agent"),
+                f.enumValue("state", SessionState.class), f.text("message"),
+                f.optionalText("agentSessionId"),
+                pid.isPresent() ? OptionalLong.of(pid.get()) : OptionalLong.empty(),
+                f.optionalText("agentStartedAt").map(v -> f.parseInstant("agentStartedAt", v)),
+                new TaskProgress(progress.integer("completed"), progress.integer("total"), progress.text("currentTask")),
+                f.number("costUsd"), f.integer("turns"), lastCi, f.strings("pendingPrompts"),
+                f.instant("createdAt"), f.instant("updatedAt"), f.instant("lastActivityAt"));
+    }
+
+    private static String jacksonProblem(IOException e) {
+        if (e instanceof JsonProcessingException j) {
+            String where = j.getLocation() == null ? "" : " at line " + j.getLocation().getLineNr()
+                    + ", column " + j.getLocation().getColumnNr();
+            return j.getOriginalMessage() + where;
+        }
+        return String.valueOf(e.getMessage());
+    }
+
+    private static String kind(JsonNode node) {
+        return node.isNull() ? "null" : "a JSON " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Typed access to one JSON object's fields, naming the field's path when one is missing or wrong. */
+    private record Fields(JsonNode node, String path) {
+
+        private JsonNode required(String field) {
+            JsonNode value = node.get(field);
+            if (value == null || value.isNull()) {
+                throw new DamagedFileException("the required field '" + path + field + "' is missing", null);
+            }
+            return value;
+        }
+
+        private DamagedFileException wrong(String field, String expected, JsonNode value) {
+            return new DamagedFileException("the field '" + path + field + "' should be " + expected
+                    + " but is " + kind(value) + " (" + abbreviate(value.toString()) + ")", null);
+        }
+
+        Fields object(String field) {
+            JsonNode value = required(field);
+            if (!value.isObject()) {
+                throw wrong(field, "an object", value);
+            }
+            return new Fields(value, path + field + ".");
+        }
+
+        Optional<Fields> optionalObject(String field) {
+            JsonNode value = node.get(field);
+            return value == null || value.isNull() ? Optional.empty() : Optional.of(object(field));
+        }
+
+        String text(String field) {
+            JsonNode value = required(field);
+            if (!value.isTextual()) {
+                throw wrong(field, "a string", value);
+            }
+            return value.textValue();
+        }
+
+        Optional<String> optionalText(String field) {
+            JsonNode value = node.get(field);
+            return value == null || value.isNull() ? Optional.empty() : Optional.of(text(field));
+        }
+
+        int integer(String field) {
+            JsonNode value = required(field);
+            if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+                throw wrong(field, "an integer", value);
+            }
+            return value.intValue();
+        }
+
+        Optional<Long> optionalLong(String field) {
+            JsonNode value = node.get(field);
+            if (value == null || value.isNull()) {
+                return Optional.empty();
+            }
+            if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+                throw wrong(field, "an integer", value);
+            }
+            return Optional.of(value.longValue());
+        }
+
+        double number(String field) {
+            JsonNode value = required(field);
+            if (!value.isNumber()) {
+                throw wrong(field, "a number", value);
+            }
+            return value.doubleValue();
+        }
+
+        List<String> strings(String field) {
+            JsonNode value = required(field);
+            if (!value.isArray()) {
+                throw wrong(field, "an array of strings", value);
+            }
+            List<String> out = new ArrayList<>();
+            for (JsonNode item : value) {
+                if (!item.isTextual()) {
+                    throw wrong(field + "[" + out.size() + "]", "a string", item);
+                }
+                out.add(item.textValue());
+            }
+            return out;
+        }
+
+        <E extends Enum<E>> E enumValue(String field, Class<E> type) {
+            String text = text(field);
+            try {
+                return Enum.valueOf(type, text);
+            } catch (IllegalArgumentException e) {
+                throw new DamagedFileException("the field '" + path + field + "' holds '" + abbreviate(text)
+                        + "', which is not one of " + java.util.Arrays.toString(type.getEnumConstants()), e);
+            }
+        }
+
+        Instant instant(String field) {
+            return parseInstant(field, text(field));
+        }
+
+        Instant parseInstant(String field, String text) {
+            try {
+                return Instant.parse(text);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new DamagedFileException("the field '" + path + field + "' holds '" + abbreviate(text)
+                        + "', which is not an ISO-8601 instant such as 2025-01-31T12:00:00Z", e);
+            }
+        }
+
+        Duration duration(String field) {
+            String text = text(field);
+            try {
+                return Duration.parse(text);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new DamagedFileException("the field '" + path + field + "' holds '" + abbreviate(text)
+                        + "', which is not an ISO-8601 duration such as PT1M30S", e);
+            }
+        }
+
+        private static String abbreviate(String s) {
+            return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+        }
+    }
+
+    /** What is wrong with a file's content; the store adds the file's name and the advice. */
+    static final class DamagedFileException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        private final boolean newerSchema;
+
+        DamagedFileException(String problem, Throwable cause) {
+            this(problem, cause, false);
+        }
+
+        DamagedFileException(String problem, Throwable cause, boolean newerSchema) {
+            super(problem, cause);
+            this.newerSchema = newerSchema;
+        }
+
+        /** True when the file is not damaged but written by a newer version, which must not be replaced. */
+        boolean newerSchema() {
+            return newerSchema;
+        }
+    }
+}
