@@ -13,14 +13,17 @@ import org.eclipse.jgit.diff.DiffEntry;
 import org.eclipse.jgit.diff.DiffFormatter;
 import org.eclipse.jgit.diff.Edit;
 import org.eclipse.jgit.diff.RawTextComparator;
+import org.eclipse.jgit.dircache.DirCacheIterator;
+import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.IndexDiff;
 import org.eclipse.jgit.lib.ObjectId;
-import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.patch.FileHeader;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.revwalk.filter.RevFilter;
+import org.eclipse.jgit.treewalk.CanonicalTreeParser;
 import org.eclipse.jgit.treewalk.FileTreeIterator;
 import org.eclipse.jgit.util.io.DisabledOutputStream;
 
@@ -133,14 +136,15 @@ final class JGitDiffs {
     }
 
     /**
-     * Staged and unstaged changes against HEAD plus untracked files, like {@code git status}; a
-     * file both staged and changed again is reported once. Sorted by path.
+     * Staged and unstaged changes against HEAD plus untracked files, like {@code git status}: a
+     * file both staged and changed again is reported once, and a staged deletion and addition of
+     * similar content is one rename, as git status pairs them. Sorted by path.
      */
     List<ChangedFile> uncommittedChanges(Repository worktree) {
         try {
             IndexDiff diff = new IndexDiff(worktree, Constants.HEAD, new FileTreeIterator(worktree));
             diff.diff();
-            TreeMap<String, ChangedFile.Kind> changes = new TreeMap<>();
+            TreeMap<String, ChangedFile> changes = new TreeMap<>();
             put(changes, diff.getChanged(), ChangedFile.Kind.MODIFIED);
             put(changes, diff.getModified(), ChangedFile.Kind.MODIFIED);
             put(changes, diff.getConflicting(), ChangedFile.Kind.MODIFIED);
@@ -152,19 +156,44 @@ final class JGitDiffs {
                 if (diff.getAdded().contains(missing)) {
                     changes.remove(missing);
                 } else {
-                    changes.put(missing, ChangedFile.Kind.DELETED);
+                    changes.put(missing, ChangedFile.of(missing, ChangedFile.Kind.DELETED));
                 }
             }
-            return changes.entrySet().stream().map(e -> ChangedFile.of(e.getKey(), e.getValue())).toList();
+            if (!diff.getAdded().isEmpty() && !diff.getRemoved().isEmpty()) {
+                for (DiffEntry rename : stagedRenames(worktree)) {
+                    changes.remove(rename.getOldPath());
+                    changes.put(rename.getNewPath(), ChangedFile.renamed(rename.getOldPath(), rename.getNewPath()));
+                }
+            }
+            return List.copyOf(changes.values());
         } catch (IOException e) {
             throw new GitException("Cannot read the status of the worktree at " + worktree.getWorkTree() + ": "
                     + e.getMessage() + ". Check that its index is not corrupt (git status there).", e);
         }
     }
 
-    private static void put(TreeMap<String, ChangedFile.Kind> changes, Set<String> paths, ChangedFile.Kind kind) {
+    /** Renames between HEAD and the index, which is where git status looks for them. */
+    private List<DiffEntry> stagedRenames(Repository worktree) throws IOException {
+        ObjectId headTree = worktree.resolve(Constants.HEAD + "^{tree}");
+        if (headTree == null) {
+            return List.of();
+        }
+        try (ObjectReader reader = worktree.newObjectReader(); DiffFormatter diff = formatter()) {
+            CanonicalTreeParser head = new CanonicalTreeParser();
+            head.reset(reader, headTree);
+            List<DiffEntry> renames = new ArrayList<>();
+            for (DiffEntry e : diff.scan(head, new DirCacheIterator(worktree.readDirCache()))) {
+                if (e.getChangeType() == DiffEntry.ChangeType.RENAME) {
+                    renames.add(e);
+                }
+            }
+            return renames;
+        }
+    }
+
+    private static void put(TreeMap<String, ChangedFile> changes, Set<String> paths, ChangedFile.Kind kind) {
         for (String path : paths) {
-            changes.put(path, kind);
+            changes.put(path, ChangedFile.of(path, kind));
         }
     }
 }

@@ -12,6 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.eclipse.jgit.errors.AmbiguousObjectException;
+import org.eclipse.jgit.errors.IncorrectObjectTypeException;
+import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.errors.RevisionSyntaxException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
@@ -163,8 +166,9 @@ final class JGitRepository implements GitRepository {
         }
         try {
             return Optional.ofNullable(main.resolve(revision + "^{commit}"));
-        } catch (RevisionSyntaxException | org.eclipse.jgit.errors.IncorrectObjectTypeException
-                 | org.eclipse.jgit.errors.AmbiguousObjectException e) {
+        } catch (RevisionSyntaxException | MissingObjectException | IncorrectObjectTypeException
+                 | AmbiguousObjectException e) {
+            // git rev-parse --verify fails on these too: not a commit this repository has.
             return Optional.empty();
         } catch (IOException e) {
             throw new GitException("Cannot resolve '" + revision + "' in " + workTree + ": " + e.getMessage(), e);

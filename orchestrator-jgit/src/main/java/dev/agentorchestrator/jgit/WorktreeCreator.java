@@ -89,11 +89,17 @@ final class WorktreeCreator {
                         + " so there is nothing to start the branch from. Make a first commit and retry.");
             }
             throw new GitException(what + "the base '" + request.base() + "' does not name a commit in "
-                    + repo.workTree() + ". Pass an existing branch, tag or commit id as the base.");
+                    + repo.workTree() + ". Pass an existing branch, tag or commit id as the base; the branches are: "
+                    + String.join(", ", branchNames()) + ".");
         }
         if (repo.branchExists(request.branch())) {
             throw new GitException(what + "the branch '" + request.branch() + "' already exists. Choose"
                     + " another branch name, or delete the old branch first.");
+        }
+        if (path.startsWith(repo.commonDir()) || path.startsWith(repo.commonDir().toAbsolutePath().normalize())
+                || realParent(path).startsWith(repo.commonDir())) {
+            throw new GitException(what + "the folder is inside the git directory " + repo.commonDir()
+                    + ", where git keeps its own files. Choose a folder outside it, such as next to the repository.");
         }
         try {
             if (Files.exists(path) && (!Files.isDirectory(path) || !FileOps.isEmptyFolder(path))) {
@@ -110,6 +116,31 @@ final class WorktreeCreator {
                     + " the stale worktrees (pruneWorktrees) or remove it first.");
         });
         return base.get();
+    }
+
+    /** The nearest existing ancestor of {@code path} with links resolved, then the rest of the path. */
+    private static Path realParent(Path path) {
+        Path existing = path;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return path;
+        }
+        try {
+            return existing.toRealPath().resolve(existing.relativize(path));
+        } catch (IOException e) {
+            return path;
+        }
+    }
+
+    private java.util.List<String> branchNames() {
+        try {
+            return repo.main().getRefDatabase().getRefsByPrefix(Constants.R_HEADS).stream()
+                    .map(r -> Repository.shortenRefName(r.getName())).sorted().toList();
+        } catch (IOException e) {
+            return java.util.List.of("(unreadable: " + e.getMessage() + ")");
+        }
     }
 
     private boolean hasCommits() {
