@@ -182,6 +182,22 @@ public abstract class GitBackendContract extends GitBackendQueriesContract {
     }
 
     @Test
+    void aWorktreeIsFoundLockedAndRemovedThroughASymbolicLinkToItsFolder() throws IOException {
+        Path repo = newRepo("repo");
+        GitRepository r = open(repo);
+        Worktree wt = r.createWorktree(request(repo, "auth", "main"));
+        Path link = Files.createSymbolicLink(temp.resolve("link"), temp);
+        Path viaLink = link.resolve("repo.worktrees/auth");
+        assertEquals(Optional.of(wt), r.findWorktree(viaLink));
+        r.lockWorktree(viaLink, "via link");
+        assertTrue(only(r.listWorktrees(), wt.path()).locked());
+        r.unlockWorktree(viaLink);
+        r.removeWorktree(viaLink, false);
+        assertFalse(Files.exists(wt.path()));
+        assertEquals(List.of(real(repo)), gitWorktreePaths(repo));
+    }
+
+    @Test
     void theMainWorktreesUncommittedChangesAreNeverTouched() {
         Path repo = newRepo("repo");
         TestRepos.writeFiles(repo, Map.of("README.md", "edited, not staged\n", "staged.txt", "staged\n",
@@ -415,24 +431,5 @@ public abstract class GitBackendContract extends GitBackendQueriesContract {
         }
         assertEquals(5, gitWorktreePaths(repo).size());
         assertEquals(5, r.listWorktrees().size());
-    }
-
-    /** What a user does with {@code rm -rf}: the folder goes, git's record stays. */
-    protected static void deleteByHand(Path folder) {
-        org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> {
-            try (var walk = Files.walk(folder)) {
-                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        });
-    }
-
-    protected static String read(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.agentorchestrator.spi;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -132,5 +134,24 @@ public abstract class GitBackendContractSupport {
         List<Worktree> found = list.stream().filter(w -> w.path().equals(wanted)).toList();
         assertEquals(1, found.size(), "worktrees at " + wanted + " in " + list);
         return found.get(0);
+    }
+
+    /** What a user does with {@code rm -rf}: the folder goes, git's record stays. */
+    protected static void deleteByHand(Path folder) {
+        assertDoesNotThrow(() -> {
+            try (var walk = Files.walk(folder)) {
+                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        });
+    }
+
+    protected static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -65,6 +65,14 @@ public abstract class GitBackendQueriesContract extends GitBackendContractSuppor
     }
 
     @Test
+    void openOnAMissingFolderThrowsNamingIt() {
+        Path missing = temp.resolve("missing");
+        GitException e = assertThrows(GitException.class, () -> open(missing));
+        assertTrue(e.getMessage().contains("missing"), e.getMessage());
+        assertFalse(Files.exists(missing), "open created nothing");
+    }
+
+    @Test
     void openOnABareRepositoryThrows() {
         Path bare = temp.resolve("bare.git");
         TestRepos.git(temp, "init", "-q", "--bare", bare.toString());

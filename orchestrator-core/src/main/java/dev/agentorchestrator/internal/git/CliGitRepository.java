@@ -44,8 +44,8 @@ public final class CliGitRepository implements GitRepository {
     public static CliGitRepository open(GitProcess git, Path directory) {
         Path dir = CanonicalPaths.canonical(directory);
         if (!Files.isDirectory(dir)) {
-            throw new GitException("cannot open a git repository at " + dir + ": the folder does not exist;"
-                    + " pass the folder of an existing repository");
+            throw new GitException("cannot open a git repository at " + dir + ": no such folder;"
+                    + " pass the folder of an existing repository (or a folder inside it)");
         }
         git.checkAvailable();
         GitProcess.Result probe = git.run(dir, List.of("rev-parse", "--is-bare-repository",
