@@ -339,7 +339,8 @@ public final class Engine implements Orchestrator {
     }
 
     private boolean settled(Session s) {
-        return (s.state().isSettled() && s.pendingPrompts().isEmpty() && !scheduler.isQueued(s.name()))
+        return (s.state().isSettled() && s.pendingPrompts().isEmpty() && !scheduler.isQueued(s.name())
+                && !supervisor.hasFollowUpWork(s.name()))
                 || scheduler.blockedForGood(s);
     }
 

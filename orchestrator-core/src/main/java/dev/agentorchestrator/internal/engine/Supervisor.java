@@ -57,6 +57,8 @@ final class Supervisor {
         volatile boolean closing;
         volatile Thread ciThread;
         volatile Instant lastActivityWrite = Instant.EPOCH;
+        /** True from the end of a successful turn until CI has been decided, so waiters do not take IDLE for settled. */
+        volatile boolean followUpWork;
         final AtomicBoolean holdsPermit = new AtomicBoolean();
     }
 
@@ -152,7 +154,7 @@ final class Supervisor {
         if (endIfStoppedOrClosing(name)) {
             return;
         }
-        launchTurn(name, s.prompt(), Optional.empty());
+        launchTurn(name, s.prompt(), Optional.empty(), b -> b);
     }
 
     private void resumeNext(String name) {
@@ -168,14 +170,15 @@ final class Supervisor {
             return;
         }
         String prompt = s.pendingPrompts().get(0);
-        List<String> rest = s.pendingPrompts().subList(1, s.pendingPrompts().size());
-        lifecycle.update(name, b -> b.pendingPrompts(rest));
-        launchTurn(name, prompt, s.agentSessionId());
+        List<String> rest = List.copyOf(s.pendingPrompts().subList(1, s.pendingPrompts().size()));
+        // Without a conversation to resume (the agent never reported one), the follow-up starts a new one.
+        launchTurn(name, prompt, s.agentSessionId(), b -> b.pendingPrompts(rest));
     }
 
-    private void launchTurn(String name, String prompt, Optional<String> resume) {
+    /** Moves to RUNNING (applying {@code also} in the same write, so no waiter sees a gap) and launches. */
+    private void launchTurn(String name, String prompt, Optional<String> resume, java.util.function.UnaryOperator<Session.Builder> also) {
         Session s = lifecycle.transition(name, SessionState.RUNNING,
-                resume.isPresent() ? "follow-up: " + Lifecycle.oneLine(prompt) : "starting agent");
+                resume.isPresent() ? "follow-up: " + Lifecycle.oneLine(prompt) : "starting agent", also);
         Path worktree = s.worktree().orElseThrow();
         AgentRequest request = new AgentRequest(name, worktree, prompt,
                 resume.isPresent() ? resume : Optional.empty(), config.agentEnvironment(), listener(name));
@@ -233,14 +236,21 @@ final class Supervisor {
                 default -> SessionState.FAILED;
             };
             String text = !message.isBlank() ? message : outcome == AgentExit.Outcome.DONE ? "the agent finished its turn" : "the agent failed";
+            r.followUpWork = next == SessionState.IDLE;
             Session after = lifecycle.transition(name, next, text, Session.Builder::noAgentProcess);
             if (!after.pendingPrompts().isEmpty()) {
+                r.followUpWork = false;
                 resumeNext(name);
                 return;
             }
             releasePermit(name);
             if (next == SessionState.IDLE) {
-                afterTurn(name);
+                try {
+                    afterTurn(name);
+                } finally {
+                    r.followUpWork = false;
+                    lifecycle.poke();
+                }
             }
         } finally {
             if (r.closing || r.stopRequested) {
@@ -325,6 +335,12 @@ final class Supervisor {
                 }
             }
         };
+    }
+
+    /** True while the engine still has work to do for the session after its agent's turn (CI). */
+    boolean hasFollowUpWork(String name) {
+        Run r = runs.get(name);
+        return r != null && r.followUpWork;
     }
 
     /** Sends a follow-up prompt to a live agent that reads input; false when the engine must resume instead. */
