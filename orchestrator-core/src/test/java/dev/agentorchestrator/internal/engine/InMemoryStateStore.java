@@ -1,0 +1,86 @@
+package dev.agentorchestrator.internal.engine;
+
+import dev.agentorchestrator.Session;
+import dev.agentorchestrator.StateStoreException;
+import dev.agentorchestrator.UnknownSessionException;
+import dev.agentorchestrator.spi.SessionLog;
+import dev.agentorchestrator.spi.StateStore;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/** A StateStore held in memory: the SPI edge for lifecycle tests that need no files. */
+final class InMemoryStateStore implements StateStore {
+    private final Map<String, Session> sessions = new LinkedHashMap<>();
+    private final Map<String, List<String>> logs = new LinkedHashMap<>();
+    int writes;
+
+    @Override
+    public synchronized List<Session> loadAll() {
+        return List.copyOf(sessions.values());
+    }
+
+    @Override
+    public synchronized Optional<Session> load(String name) {
+        return Optional.ofNullable(sessions.get(name));
+    }
+
+    @Override
+    public synchronized void create(Session session) {
+        if (sessions.putIfAbsent(session.name(), session) != null) {
+            throw new StateStoreException("session " + session.name() + " exists");
+        }
+        writes++;
+    }
+
+    @Override
+    public synchronized Session update(String name, UnaryOperator<Session> change) {
+        Session current = sessions.get(name);
+        if (current == null) {
+            throw new UnknownSessionException(name, sessions.keySet());
+        }
+        Session next = change.apply(current);
+        sessions.put(name, next);
+        writes++;
+        return next;
+    }
+
+    @Override
+    public synchronized void delete(String name) {
+        sessions.remove(name);
+        logs.remove(name);
+    }
+
+    @Override
+    public synchronized SessionLog log(String name) {
+        List<String> lines = logs.computeIfAbsent(name, n -> new ArrayList<>());
+        return new SessionLog() {
+            @Override
+            public void append(String line) {
+                synchronized (InMemoryStateStore.this) {
+                    lines.add(line);
+                }
+            }
+
+            @Override
+            public List<String> tail(int maxLines) {
+                synchronized (InMemoryStateStore.this) {
+                    return List.copyOf(lines.subList(Math.max(0, lines.size() - maxLines), lines.size()));
+                }
+            }
+
+            @Override
+            public Optional<Path> file() {
+                return Optional.empty();
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+    }
+}
