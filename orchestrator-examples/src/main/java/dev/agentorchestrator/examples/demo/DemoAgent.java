@@ -1,0 +1,223 @@
+package dev.agentorchestrator.examples.demo;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * An offline stand-in for Claude Code: it takes the same arguments ({@code -p PROMPT
+ * --output-format stream-json --verbose [--resume ID]}), prints the same stream-json events, and
+ * really edits and commits files in its working folder, with pauses between steps so that a
+ * dashboard has something to show. No network, no model, no cost.
+ *
+ * <p>Its script, by prompt:
+ * <ul>
+ *   <li>any prompt: plan three tasks, write {@code features/<name>.md} with the prompt, write
+ *       {@code src/<name>.txt}, commit; the agent's task list shows progress 0/3 to 3/3;</li>
+ *   <li>a prompt containing {@code ASK}: does the work, then ends its turn with a question
+ *       (the session waits for input);</li>
+ *   <li>a prompt containing {@code FAIL}: reports an error result (the session fails);</li>
+ *   <li>a resumed conversation ({@code --resume ID}): appends the prompt to {@code NOTES.md} and
+ *       commits it.</li>
+ * </ul>
+ * The pause between steps is {@code DEMO_AGENT_STEP_MILLIS} (default 400).
+ */
+public final class DemoAgent {
+
+    private final Path dir;
+    private final String sessionId;
+    private final long stepMillis;
+    private final long started = System.currentTimeMillis();
+    private int toolIds;
+
+    private DemoAgent(Path dir, String sessionId, long stepMillis) {
+        this.dir = dir;
+        this.sessionId = sessionId;
+        this.stepMillis = stepMillis;
+    }
+
+    public static void main(String[] args) throws Exception {
+        String prompt = null;
+        String resume = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "-p", "--print" -> {
+                    if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+                        prompt = args[++i];
+                    }
+                }
+                case "--resume" -> resume = args[++i];
+                default -> { }
+            }
+        }
+        if (prompt == null) {
+            prompt = new String(System.in.readAllBytes(), StandardCharsets.UTF_8).strip();
+        }
+        long step = Long.parseLong(System.getenv().getOrDefault("DEMO_AGENT_STEP_MILLIS", "400"));
+        DemoAgent agent = new DemoAgent(Path.of("").toAbsolutePath(), resume != null ? resume : UUID.randomUUID().toString(), step);
+        System.exit(resume != null ? agent.followUp(prompt) : agent.firstTurn(prompt));
+    }
+
+    private int firstTurn(String prompt) throws Exception {
+        String name = dir.getFileName().toString();
+        init();
+        text("I'll plan the work for '" + name + "' first.");
+        todos(0, "Describe the feature", "Write the implementation", "Commit the work");
+        pause();
+        String doc = "features/" + name + ".md";
+        write(doc, "# " + name + "\n\n" + prompt + "\n");
+        todos(1, "Describe the feature", "Write the implementation", "Commit the work");
+        pause();
+        if (prompt.toUpperCase(Locale.ROOT).contains("FAIL")) {
+            result(true, "The demo agent was told to fail: " + prompt);
+            return 1;
+        }
+        write("src/" + name + ".txt", "implementation of " + name + "\n");
+        todos(2, "Describe the feature", "Write the implementation", "Commit the work");
+        pause();
+        bash("git add -A && git commit -m \"" + name + ": " + firstLine(prompt) + "\"", name + ": " + firstLine(prompt));
+        todos(3, "Describe the feature", "Write the implementation", "Commit the work");
+        pause();
+        if (prompt.toUpperCase(Locale.ROOT).contains("ASK")) {
+            String question = "I wrote and committed the first version of '" + name + "'. Should I also add tests for it?";
+            text(question);
+            result(false, question);
+            return 0;
+        }
+        String summary = "Done: '" + name + "' is described in " + doc + " and committed.";
+        text(summary);
+        result(false, summary);
+        return 0;
+    }
+
+    private int followUp(String prompt) throws Exception {
+        init();
+        text("Continuing where we left off.");
+        pause();
+        Path notes = dir.resolve("NOTES.md");
+        String before = Files.exists(notes) ? Files.readString(notes) : "# Notes\n";
+        write("NOTES.md", before + "\n- " + firstLine(prompt) + "\n");
+        pause();
+        bash("git add -A && git commit -m \"notes\"", "notes: " + firstLine(prompt));
+        result(false, "Noted: " + firstLine(prompt));
+        return 0;
+    }
+
+    private void init() {
+        emit("{\"type\":\"system\",\"subtype\":\"init\",\"session_id\":" + json(sessionId) + ",\"cwd\":" + json(dir.toString())
+                + ",\"model\":\"demo-offline\",\"tools\":[\"Write\",\"Bash\",\"TodoWrite\"],\"permissionMode\":\"default\"}");
+    }
+
+    private void text(String text) {
+        emit("{\"type\":\"assistant\",\"session_id\":" + json(sessionId) + ",\"message\":{\"role\":\"assistant\",\"content\":[{\"type\":\"text\",\"text\":"
+                + json(text) + "}]}}");
+    }
+
+    private void todos(int done, String... tasks) {
+        StringBuilder list = new StringBuilder("[");
+        for (int i = 0; i < tasks.length; i++) {
+            String status = i < done ? "completed" : i == done ? "in_progress" : "pending";
+            list.append(i == 0 ? "" : ",").append("{\"content\":").append(json(tasks[i])).append(",\"status\":\"")
+                    .append(status).append("\",\"activeForm\":").append(json(tasks[i])).append('}');
+        }
+        toolUse("TodoWrite", "{\"todos\":" + list.append(']') + "}", "Todos have been modified successfully");
+    }
+
+    private void write(String file, String content) throws IOException {
+        Path target = dir.resolve(file);
+        Files.createDirectories(target.getParent());
+        Files.writeString(target, content, StandardCharsets.UTF_8);
+        toolUse("Write", "{\"file_path\":" + json(target.toString()) + ",\"content\":" + json(content) + "}",
+                "File created successfully at: " + target);
+    }
+
+    /** Runs git commands, with the git binary when there is one and JGit otherwise (a JDK-only machine). */
+    private void bash(String shown, String message) throws Exception {
+        String output;
+        try {
+            output = run(List.of("git", "add", "-A")) + run(List.of("git", "-c", "user.name=Demo Agent",
+                    "-c", "user.email=demo-agent@example.invalid", "commit", "-q", "-m", message));
+        } catch (NoGitBinary e) {
+            try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.open(dir.toFile())) {
+                git.add().addFilepattern(".").call();
+                org.eclipse.jgit.lib.PersonIdent me = new org.eclipse.jgit.lib.PersonIdent("Demo Agent", "demo-agent@example.invalid");
+                output = git.commit().setMessage(message).setAuthor(me).setCommitter(me).call().getName();
+            }
+        }
+        toolUse("Bash", "{\"command\":" + json(shown) + ",\"description\":\"Commit the work\"}", output);
+    }
+
+    private static final class NoGitBinary extends Exception {
+        private static final long serialVersionUID = 1L;
+    }
+
+    private String run(List<String> command) throws Exception {
+        Process p;
+        try {
+            p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new NoGitBinary();
+        }
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IOException(String.join(" ", command) + " failed: " + output);
+        }
+        return output;
+    }
+
+    private void toolUse(String tool, String inputJson, String resultText) {
+        String id = "toolu_demo_" + (++toolIds);
+        emit("{\"type\":\"assistant\",\"session_id\":" + json(sessionId) + ",\"message\":{\"role\":\"assistant\",\"content\":[{\"type\":\"tool_use\",\"id\":"
+                + json(id) + ",\"name\":" + json(tool) + ",\"input\":" + inputJson + "}]}}");
+        emit("{\"type\":\"user\",\"session_id\":" + json(sessionId) + ",\"message\":{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":"
+                + json(id) + ",\"content\":" + json(resultText) + ",\"is_error\":false}]}}");
+    }
+
+    private void result(boolean error, String text) {
+        emit("{\"type\":\"result\",\"subtype\":\"" + (error ? "error_during_execution" : "success") + "\",\"is_error\":" + error
+                + ",\"duration_ms\":" + (System.currentTimeMillis() - started) + ",\"num_turns\":" + (toolIds + 1)
+                + ",\"result\":" + json(text) + ",\"session_id\":" + json(sessionId)
+                + ",\"total_cost_usd\":0,\"permission_denials\":[]}");
+    }
+
+    private void pause() throws InterruptedException {
+        Thread.sleep(stepMillis);
+    }
+
+    private static void emit(String line) {
+        System.out.println(line);
+        System.out.flush();
+    }
+
+    private static String firstLine(String s) {
+        String line = s.strip().lines().findFirst().orElse("");
+        return line.length() > 72 ? line.substring(0, 69) + "..." : line;
+    }
+
+    /** A JSON string literal; the demo agent depends on nothing but the JDK. */
+    static String json(String s) {
+        StringBuilder out = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"').toString();
+    }
+
+}
