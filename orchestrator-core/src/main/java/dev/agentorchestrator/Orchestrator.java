@@ -168,6 +168,7 @@ public interface Orchestrator extends AutoCloseable {
         private Duration launchBackoff = Duration.ofSeconds(1);
         private final Map<String, String> agentEnvironment = new LinkedHashMap<>();
         private Executor listenerExecutor;
+        private final List<java.util.function.Consumer<? super OrchestratorEvent>> listeners = new ArrayList<>();
 
         private Builder() {
         }
@@ -299,6 +300,15 @@ public interface Orchestrator extends AutoCloseable {
             return this;
         }
 
+        /**
+         * A listener subscribed before the orchestrator does anything, so it also sees what
+         * {@link #start()} itself does (recovered sessions, the configured features being added).
+         */
+        public Builder listener(java.util.function.Consumer<? super OrchestratorEvent> listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
         /** Where listeners run. Default: a daemon thread pool owned by the orchestrator. */
         public Builder listenerExecutor(Executor executor) {
             this.listenerExecutor = Objects.requireNonNull(executor, "listenerExecutor");
@@ -325,7 +335,7 @@ public interface Orchestrator extends AutoCloseable {
                     Optional.ofNullable(git), Optional.ofNullable(stateStore), Optional.ofNullable(ci),
                     maxParallelSessions, Optional.ofNullable(worktreesDirectory), branchPrefix,
                     Optional.ofNullable(baseBranch), setup, sessionTimeout, ciTimeout, stopGrace, launchAttempts,
-                    launchBackoff, Map.copyOf(agentEnvironment), Optional.ofNullable(listenerExecutor));
+                    launchBackoff, Map.copyOf(agentEnvironment), Optional.ofNullable(listenerExecutor), List.copyOf(listeners));
             return Engine.start(config);
         }
 

@@ -37,13 +37,16 @@ public final class QuickStart {
                 .agent(new DemoAgentLauncher(Duration.ofMillis(300)))
                 .ci(Ci.none())
                 .maxParallelSessions(2)
+                .listener(e -> {
+                    if (e instanceof OrchestratorEvent.StateChanged c) {
+                        System.out.printf("%-14s %-18s -> %-18s %s%n", c.session(), c.from(), c.to(), c.message());
+                    }
+                })
                 .feature("auth-api", "Implement JWT authentication with refresh tokens")
                 .feature("dashboard-ui", "Build an analytics dashboard with charts. ASK before adding tests.")
                 .feature("payments", "Add a payments module")
                 .feature(Feature.builder("audit-log", "Record every payment in an audit log").dependsOn("payments").build())
                 .start()) {
-            o.events().subscribe(OrchestratorEvent.StateChanged.class, e ->
-                    System.out.printf("%-14s %-18s -> %-18s %s%n", e.session(), e.from(), e.to(), e.message()));
             o.await("dashboard-ui", Duration.ofMinutes(2));
             if (o.session("dashboard-ui").state() == dev.agentorchestrator.SessionState.WAITING_FOR_INPUT) {
                 System.out.println("dashboard-ui asks: " + o.session("dashboard-ui").message());

@@ -75,6 +75,7 @@ public final class Engine implements Orchestrator {
         this.ownedListenerExecutor = config.listenerExecutor().isPresent() ? null
                 : Executors.newCachedThreadPool(daemon("orchestrator-listener"));
         this.events = new EventHub(config.listenerExecutor().orElse(ownedListenerExecutor));
+        config.listeners().forEach(events::subscribe);
         this.lifecycle = new Lifecycle(store, events, Clock.systemUTC());
         this.scheduler = new Scheduler(config.maxParallelSessions(), lifecycle);
         Path worktrees = config.worktreesDirectory().orElseGet(() ->

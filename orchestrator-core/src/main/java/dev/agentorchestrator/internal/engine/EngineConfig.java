@@ -32,5 +32,6 @@ public record EngineConfig(
         int launchAttempts,
         Duration launchBackoff,
         Map<String, String> agentEnvironment,
-        Optional<Executor> listenerExecutor) {
+        Optional<Executor> listenerExecutor,
+        List<java.util.function.Consumer<? super dev.agentorchestrator.OrchestratorEvent>> listeners) {
 }
