@@ -136,8 +136,12 @@ public final class FakeAnthropicApi implements AutoCloseable {
         return requests().stream().filter(RecordedRequest::isConversation).toList();
     }
 
+    /** Stops the server and ends any reply still streaming. Safe to call twice. */
     @Override
     public void close() {
+        if (closed.getCount() == 0) {
+            return;
+        }
         closed.countDown();
         server.stop(0);
         executor.shutdownNow();
