@@ -105,7 +105,7 @@ final class ChildAgentProcess implements AgentProcess {
                 } else {
                     interpreter.onStderr(line, emit);
                 }
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | StackOverflowError e) {
                 log.warn("agent {} printed a line its interpreter could not read; skipped: {}", agentName, abbreviate(line), e);
             }
         }
@@ -137,7 +137,8 @@ final class ChildAgentProcess implements AgentProcess {
         synchronized (interpreterLock) {
             try {
                 result = interpreter.finish(code, stopRequested, Duration.between(started, Instant.now()));
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                // Whatever the interpreter does, the run must report an end, or stop() and the engine would wait for ever.
                 result = new AgentExit(AgentExit.Outcome.FAILED, code, "the agent's output could not be judged: " + e, Duration.between(started, Instant.now()));
             }
         }

@@ -27,8 +27,8 @@ import java.util.Optional;
  * }</pre>
  *
  * <p>The prompt is always an argument after {@code --} (so a prompt that starts with a dash is not
- * read as an option) or, when longer than {@link #MAX_ARGUMENT_CHARS}, standard input with no
- * prompt argument; never a shell.
+ * read as an option) or, when longer than {@link #MAX_ARGUMENT_CHARS} or not representable in the
+ * JVM's argument encoding (a C locale), standard input with no prompt argument; never a shell.
  *
  * <p>Claude Code refuses {@code --dangerously-skip-permissions} and
  * {@code --permission-mode bypassPermissions} when run as root; grant tools with
@@ -117,9 +117,9 @@ public final class ClaudeCodeLauncher extends ProcessAgentLauncher {
         return environment;
     }
 
-    /** True when the prompt is too long for one argument and goes to standard input instead. */
+    /** True when the prompt cannot travel as one argument (too long, or not encodable) and goes to standard input. */
     static boolean promptOnStdin(AgentRequest request) {
-        return request.prompt().length() > MAX_ARGUMENT_CHARS;
+        return !CommandArguments.fitsInArgument(request.prompt());
     }
 
     @Override
