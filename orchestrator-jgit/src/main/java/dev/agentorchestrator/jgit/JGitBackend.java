@@ -12,6 +12,10 @@ import java.nio.file.Path;
  * ({@code .git/worktrees/<id>/{HEAD,commondir,gitdir,index}} and the worktree's {@code .git}
  * file), and checks the tree out itself. Worktrees made by either are usable by both.
  *
+ * <p>A new worktree's files are written by a few threads (twice the processors, at least 2, at
+ * most 8); the system property {@code agentorchestrator.jgit.checkoutThreads} overrides that, for
+ * example {@code 1} on a file system that handles parallel writes badly.
+ *
  * <p>Registered for {@link java.util.ServiceLoader} with priority 100, so it is chosen over the
  * git-binary backend when both are on the class path.
  *

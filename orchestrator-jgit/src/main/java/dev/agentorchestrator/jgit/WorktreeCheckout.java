@@ -77,7 +77,8 @@ final class WorktreeCheckout {
         this.options = worktreeRepository.getConfig().get(WorkingTreeOptions.KEY);
         // Writing files is mostly waiting on the file system, so a few more threads than cores
         // help; more than eight only adds contention.
-        this.threads = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors() * 2));
+        this.threads = Integer.getInteger("agentorchestrator.jgit.checkoutThreads",
+                Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors() * 2)));
     }
 
     /** Writes every file of {@code tree} under the worktree, then the index at {@code indexFile}. */

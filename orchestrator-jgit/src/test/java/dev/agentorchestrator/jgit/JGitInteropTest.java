@@ -17,10 +17,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -154,6 +163,35 @@ class JGitInteropTest {
     }
 
     @Test
+    void concurrentCreatesWithOneBaseNameEachGetTheirOwnId() throws Exception {
+        int n = 4;
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Worktree>> made = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                Path folder = temp.resolve("parallel" + i).resolve("same");
+                String branch = "feature/same" + i;
+                made.add(pool.submit(() -> {
+                    start.await();
+                    return create(folder, branch);
+                }));
+            }
+            start.countDown();
+            Set<String> ids = new TreeSet<>();
+            for (Future<Worktree> f : made) {
+                Worktree wt = f.get(2, TimeUnit.MINUTES);
+                ids.add(wt.id());
+                assertEquals("", git(wt.path(), "status", "--porcelain"));
+            }
+            assertEquals(Set.of("same", "same1", "same2", "same3"), ids);
+            assertEquals(n + 1, repo.listWorktrees().size());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void listOrderMatchesGitPorcelain() {
         create(temp.resolve("zz"), "feature/zz");
         create(temp.resolve("aa"), "feature/aa");
@@ -266,7 +304,7 @@ class JGitInteropTest {
         Worktree wt = create(temp.resolve("clean"), "feature/clean");
 
         assertEquals(statusBefore, git(repoDir, "status", "--porcelain"));
-        assertTrue(java.util.Arrays.equals(indexBefore, Files.readAllBytes(repoDir.resolve(".git/index"))));
+        assertTrue(Arrays.equals(indexBefore, Files.readAllBytes(repoDir.resolve(".git/index"))));
         assertEquals("# interop\n", Files.readString(wt.path().resolve("README.md")));
         assertFalse(Files.exists(wt.path().resolve("scratch.txt")));
         assertEquals("", git(wt.path(), "status", "--porcelain"));
