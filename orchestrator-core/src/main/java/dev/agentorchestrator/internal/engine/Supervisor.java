@@ -271,6 +271,18 @@ final class Supervisor {
             return;
         }
         String commit = git.resolve(s.branch()).orElseThrow();
+        if (s.lastCi().filter(ci -> ci.commit().equals(commit)).isPresent()) {
+            // A turn that added no commit (a question answered, a review) does not need CI again.
+            CiResult same = s.lastCi().get();
+            String note = "CI " + same.status().name().toLowerCase() + " on " + commit.substring(0, 7) + " (already tested)";
+            if (same.status().isGreen()) {
+                lifecycle.transition(name, SessionState.READY_TO_MERGE, note);
+            } else {
+                lifecycle.update(name, b -> b.message(note));
+            }
+            scheduler.pump();
+            return;
+        }
         lifecycle.transition(name, SessionState.TESTING, "running CI (" + ci.name() + ") on " + commit.substring(0, 7));
         Run r = run(name);
         r.ciThread = Thread.currentThread();
