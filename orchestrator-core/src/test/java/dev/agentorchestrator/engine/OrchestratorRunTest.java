@@ -105,6 +105,34 @@ class OrchestratorRunTest {
     }
 
     @Test
+    void followUpsSentFromManyThreadsAtOnceAreAllDelivered() throws Exception {
+        EngineFixture f = new EngineFixture(tmp);
+        Path gate = tmp.resolve("gate");
+        Path record = tmp.resolve("prompts.txt");
+        String script = "echo SESSION many; printf '%s\\n' \"$1\" >> '" + record + "';"
+                + " while [ ! -f '" + gate + "' ]; do sleep 0.05; done";
+        try (Orchestrator o = f.start(f.builder().agent(ScriptAgent.of(script)).feature("many", "first"))) {
+            Await.until("agent running", Duration.ofSeconds(30), () -> o.session("many").state() == RUNNING);
+            List<Thread> senders = new java.util.ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                String prompt = "follow-up " + i;
+                senders.add(new Thread(() -> o.prompt("many", prompt)));
+            }
+            senders.forEach(Thread::start);
+            for (Thread t : senders) {
+                t.join(30_000);
+            }
+            Files.createFile(gate);
+            o.await("many", Duration.ofSeconds(60));
+            List<String> seen = Files.readAllLines(record);
+            assertEquals(13, seen.size(), seen.toString());
+            assertEquals("first", seen.get(0));
+            assertEquals(java.util.stream.IntStream.range(0, 12).mapToObj(i -> "follow-up " + i).collect(java.util.stream.Collectors.toSet()),
+                    new java.util.HashSet<>(seen.subList(1, 13)));
+        }
+    }
+
+    @Test
     void stoppingARunningSessionEndsItsWholeProcessTree() throws Exception {
         EngineFixture f = new EngineFixture(tmp);
         Path pidFile = tmp.resolve("child.pid");

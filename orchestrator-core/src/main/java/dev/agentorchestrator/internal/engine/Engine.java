@@ -259,7 +259,7 @@ public final class Engine implements Orchestrator {
             lifecycle.note(name, "follow-up sent to the running agent: " + Lifecycle.oneLine(prompt));
             return lifecycle.get(name);
         }
-        Session after = lifecycle.update(name, b -> b.pendingPrompts(append(lifecycle.get(name).pendingPrompts(), prompt)));
+        Session after = lifecycle.updateFrom(name, stored -> stored.toBuilder().pendingPrompts(append(stored.pendingPrompts(), prompt)));
         lifecycle.note(name, "follow-up queued: " + Lifecycle.oneLine(prompt));
         if (after.state().isSettled()) {
             scheduler.enqueue(name, Scheduler.Kind.RESUME);

@@ -67,6 +67,12 @@ final class Lifecycle {
      * @throws IllegalStateTransitionException when the lifecycle does not allow the move; nothing is written
      */
     Session transition(String name, SessionState to, String message, UnaryOperator<Session.Builder> also) {
+        return transitionFrom(name, to, message, (current, next) -> also.apply(next));
+    }
+
+    /** Like {@link #transition}, with {@code also} seeing the record as stored, for changes computed from it. */
+    Session transitionFrom(String name, SessionState to, String message,
+                           java.util.function.BiFunction<Session, Session.Builder, Session.Builder> also) {
         SessionState[] from = new SessionState[1];
         Instant at = now();
         Session after = store.update(name, current -> {
@@ -74,7 +80,7 @@ final class Lifecycle {
                 throw new IllegalStateTransitionException(name, current.state(), to);
             }
             from[0] = current.state();
-            return also.apply(current.toBuilder().state(to).message(message).updatedAt(at)).build();
+            return also.apply(current, current.toBuilder().state(to).message(message).updatedAt(at)).build();
         });
         remember(after);
         store.log(name).append(note(from[0] + " -> " + to + (message.isEmpty() ? "" : ": " + oneLine(message))));
@@ -102,8 +108,24 @@ final class Lifecycle {
 
     /** Changes fields other than the state. */
     Session update(String name, UnaryOperator<Session.Builder> change) {
+        return updateFrom(name, current -> change.apply(current.toBuilder()));
+    }
+
+    /**
+     * Changes fields other than the state, computing them from the record as stored (not from the
+     * in-memory copy, which a concurrent writer may have outdated), so no update is lost.
+     */
+    Session updateFrom(String name, java.util.function.Function<Session, Session.Builder> change) {
         Instant at = now();
-        Session after = store.update(name, current -> change.apply(current.toBuilder().updatedAt(at)).build());
+        Session after = store.update(name, current -> {
+            Session.Builder next = change.apply(current).updatedAt(at);
+            Session built = next.build();
+            if (built.state() != current.state()) {
+                throw new IllegalStateTransitionException(name, current.state(), built.state(),
+                        "state changes go through Lifecycle.transition, not update");
+            }
+            return built;
+        });
         remember(after);
         return after;
     }

@@ -154,7 +154,7 @@ final class Supervisor {
         if (endIfStoppedOrClosing(name)) {
             return;
         }
-        launchTurn(name, s.prompt(), Optional.empty(), b -> b);
+        launchTurn(name, s.prompt(), Optional.empty(), (stored, b) -> b);
     }
 
     private void resumeNext(String name) {
@@ -170,14 +170,17 @@ final class Supervisor {
             return;
         }
         String prompt = s.pendingPrompts().get(0);
-        List<String> rest = List.copyOf(s.pendingPrompts().subList(1, s.pendingPrompts().size()));
         // Without a conversation to resume (the agent never reported one), the follow-up starts a new one.
-        launchTurn(name, prompt, s.agentSessionId(), b -> b.pendingPrompts(rest));
+        // The prompt leaves the queue in the same write that moves to RUNNING, computed from the stored
+        // queue so that a prompt added meanwhile is kept.
+        launchTurn(name, prompt, s.agentSessionId(), (stored, b) -> b.pendingPrompts(
+                stored.pendingPrompts().isEmpty() ? List.of() : stored.pendingPrompts().subList(1, stored.pendingPrompts().size())));
     }
 
     /** Moves to RUNNING (applying {@code also} in the same write, so no waiter sees a gap) and launches. */
-    private void launchTurn(String name, String prompt, Optional<String> resume, java.util.function.UnaryOperator<Session.Builder> also) {
-        Session s = lifecycle.transition(name, SessionState.RUNNING,
+    private void launchTurn(String name, String prompt, Optional<String> resume,
+                            java.util.function.BiFunction<Session, Session.Builder, Session.Builder> also) {
+        Session s = lifecycle.transitionFrom(name, SessionState.RUNNING,
                 resume.isPresent() ? "follow-up: " + Lifecycle.oneLine(prompt) : "starting agent", also);
         Path worktree = s.worktree().orElseThrow();
         AgentRequest request = new AgentRequest(name, worktree, prompt,
@@ -332,8 +335,8 @@ final class Supervisor {
                 } else if (event instanceof AgentEvent.Progress p) {
                     lifecycle.update(name, b -> b.progress(new TaskProgress(p.completed(), p.total(), p.currentTask())));
                 } else if (event instanceof AgentEvent.TurnFinished t) {
-                    Session s = lifecycle.get(name);
-                    lifecycle.update(name, b -> b.costUsd(s.costUsd() + Math.max(0, t.costUsd())).turns(s.turns() + Math.max(0, t.turns())));
+                    lifecycle.updateFrom(name, s -> s.toBuilder().costUsd(s.costUsd() + Math.max(0, t.costUsd()))
+                            .turns(s.turns() + Math.max(0, t.turns())));
                 }
             }
 
