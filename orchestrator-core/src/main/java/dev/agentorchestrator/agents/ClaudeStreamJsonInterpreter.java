@@ -1,8 +1,7 @@
 package dev.agentorchestrator.agents;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentorchestrator.AgentEvent;
 import dev.agentorchestrator.spi.AgentExit;
 import dev.agentorchestrator.spi.AgentExit.Outcome;
@@ -59,7 +58,6 @@ import org.slf4j.LoggerFactory;
 public final class ClaudeStreamJsonInterpreter implements OutputInterpreter {
 
     private static final Logger log = LoggerFactory.getLogger(ClaudeStreamJsonInterpreter.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int STDERR_LINES_KEPT = 20;
     private static final int MAX_TOOL_RESULT_CHARS = 4_000;
     private static final int MAX_SUMMARY_CHARS = 120;
@@ -83,19 +81,12 @@ public final class ClaudeStreamJsonInterpreter implements OutputInterpreter {
 
     @Override
     public void onStdout(String line, Consumer<AgentEvent> emit) {
-        if (line.isBlank()) {
+        Optional<ObjectNode> parsed = JsonLines.parseObject(line,
+                garbled -> log.warn("Claude Code printed a line that is not a JSON object; skipped: {}", abbreviate(line, 200)));
+        if (parsed.isEmpty()) {
             return;
         }
-        JsonNode event;
-        try {
-            event = JSON.readTree(line);
-        } catch (JsonProcessingException e) {
-            event = null;
-        }
-        if (event == null || !event.isObject()) {
-            log.warn("Claude Code printed a line that is not a JSON object; skipped: {}", abbreviate(line, 200));
-            return;
-        }
+        ObjectNode event = parsed.get();
         String type = event.path("type").asText("");
         String subtype = event.path("subtype").asText("");
         switch (type) {

@@ -1,6 +1,5 @@
 package dev.agentorchestrator.agents;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -58,20 +57,11 @@ final class CodexJsonInterpreter implements OutputInterpreter {
 
     @Override
     public void onStdout(String line, Consumer<AgentEvent> emit) {
-        if (line.isBlank()) {
+        Optional<ObjectNode> parsed = JsonLines.parseObject(line, log, "codex");
+        if (parsed.isEmpty()) {
             return;
         }
-        JsonNode event;
-        try {
-            event = JSON.readTree(line);
-        } catch (JsonProcessingException e) {
-            log.warn("codex printed a line that is not JSON; skipped: {}", abbreviate(line));
-            return;
-        }
-        if (!event.isObject()) {
-            log.warn("codex printed JSON that is not an event object; skipped: {}", abbreviate(line));
-            return;
-        }
+        ObjectNode event = parsed.get();
         String type = event.path("type").asText("");
         switch (type) {
             case "thread.started" -> emit.accept(new AgentEvent.Started(event.path("thread_id").asText(""), Optional.empty(), List.of()));
@@ -240,9 +230,5 @@ final class CodexJsonInterpreter implements OutputInterpreter {
             return lastError;
         }
         return stderr.isEmpty() ? "it reported no error" : stderr.joined();
-    }
-
-    private static String abbreviate(String line) {
-        return line.length() <= 200 ? line : line.substring(0, 200) + "...";
     }
 }

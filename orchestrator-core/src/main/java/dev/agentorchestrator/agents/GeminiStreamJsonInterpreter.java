@@ -1,8 +1,7 @@
 package dev.agentorchestrator.agents;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentorchestrator.AgentEvent;
 import dev.agentorchestrator.spi.AgentExit;
 import dev.agentorchestrator.spi.AgentExit.Outcome;
@@ -40,7 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 final class GeminiStreamJsonInterpreter implements OutputInterpreter {
     private static final Logger log = LoggerFactory.getLogger(GeminiStreamJsonInterpreter.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String NEEDS_CONFIRMATION = "requires user confirmation";
 
     private final CommandOutputTail stderr = new CommandOutputTail(5);
@@ -54,20 +52,11 @@ final class GeminiStreamJsonInterpreter implements OutputInterpreter {
 
     @Override
     public void onStdout(String line, Consumer<AgentEvent> emit) {
-        if (line.isBlank()) {
+        Optional<ObjectNode> parsed = JsonLines.parseObject(line, log, "gemini");
+        if (parsed.isEmpty()) {
             return;
         }
-        JsonNode event;
-        try {
-            event = JSON.readTree(line);
-        } catch (JsonProcessingException e) {
-            log.warn("gemini printed a line that is not JSON; skipped: {}", abbreviate(line));
-            return;
-        }
-        if (!event.isObject()) {
-            log.warn("gemini printed JSON that is not an event object; skipped: {}", abbreviate(line));
-            return;
-        }
+        ObjectNode event = parsed.get();
         String type = event.path("type").asText("");
         if (type.equals("message") && event.path("delta").asBoolean(false) && isAssistant(event)) {
             pendingDelta.append(event.path("content").asText(""));
@@ -196,9 +185,5 @@ final class GeminiStreamJsonInterpreter implements OutputInterpreter {
             return lastError;
         }
         return stderr.isEmpty() ? "it reported no error" : stderr.joined();
-    }
-
-    private static String abbreviate(String line) {
-        return line.length() <= 200 ? line : line.substring(0, 200) + "...";
     }
 }
