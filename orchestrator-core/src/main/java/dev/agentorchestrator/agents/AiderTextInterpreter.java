@@ -138,7 +138,7 @@ final class AiderTextInterpreter implements OutputInterpreter {
             return new AgentExit(Outcome.STOPPED, exitCode, "stopped on request", runtime);
         }
         if (exitCode != 0) {
-            String why = apiError != null ? apiError : !stderr.isEmpty() ? stderr.joined() : lastAnswerLine;
+            String why = apiError != null ? apiError : stderr.joinedOr(lastAnswerLine);
             return new AgentExit(Outcome.FAILED, exitCode, "aider exited with code " + exitCode + (why.isEmpty() ? "" : ": " + why), runtime);
         }
         if (apiError != null) {

@@ -6,9 +6,7 @@ import dev.agentorchestrator.AgentEvent;
 import dev.agentorchestrator.spi.AgentExit;
 import dev.agentorchestrator.spi.AgentExit.Outcome;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +65,7 @@ public final class ClaudeStreamJsonInterpreter implements OutputInterpreter {
     private final ClaudeTaskList taskList = new ClaudeTaskList();
     /** Denials by tool call id, so the live event and the result's list are reported once. */
     private final Map<String, AgentEvent.PermissionDenied> denials = new LinkedHashMap<>();
-    private final Deque<String> stderrTail = new ArrayDeque<>();
+    private final CommandOutputTail stderrTail = CommandOutputTail.verbatim(STDERR_LINES_KEPT);
     private String sessionId;
     private String lastAssistantText = "";
     private String apiErrorText = "";
@@ -100,13 +98,7 @@ public final class ClaudeStreamJsonInterpreter implements OutputInterpreter {
 
     @Override
     public void onStderr(String line, Consumer<AgentEvent> emit) {
-        if (line.isBlank()) {
-            return;
-        }
-        stderrTail.addLast(line);
-        if (stderrTail.size() > STDERR_LINES_KEPT) {
-            stderrTail.removeFirst();
-        }
+        stderrTail.add(line);
     }
 
     private void onSystem(JsonNode event, String subtype, String line, Consumer<AgentEvent> emit) {
@@ -254,7 +246,7 @@ public final class ClaudeStreamJsonInterpreter implements OutputInterpreter {
     }
 
     private String stderrSuffix() {
-        return stderrTail.isEmpty() ? "" : "; its last error output: " + String.join(" | ", stderrTail);
+        return stderrTail.isEmpty() ? "" : "; its last error output: " + stderrTail.joined();
     }
 
     /** A one-line description of a tool call's input for a dashboard: a path, a command, a pattern. */

@@ -66,7 +66,7 @@ final class CommandTextInterpreter implements OutputInterpreter {
             return new AgentExit(Outcome.STOPPED, exitCode, "stopped on request", runtime);
         }
         if (exitCode != 0) {
-            String detail = !stderr.isEmpty() ? stderr.joined() : lastLine.isEmpty() ? "it printed nothing" : "last output: " + lastLine;
+            String detail = stderr.joinedOr(lastLine.isEmpty() ? "it printed nothing" : "last output: " + lastLine);
             return new AgentExit(Outcome.FAILED, exitCode, agentName + " exited with code " + exitCode + ": " + detail, runtime);
         }
         if (lastLineAsks) {

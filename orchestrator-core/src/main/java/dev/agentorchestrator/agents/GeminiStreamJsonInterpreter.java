@@ -181,9 +181,6 @@ final class GeminiStreamJsonInterpreter implements OutputInterpreter {
     }
 
     private String why() {
-        if (lastError != null) {
-            return lastError;
-        }
-        return stderr.isEmpty() ? "it reported no error" : stderr.joined();
+        return lastError != null ? lastError : stderr.joinedOr("it reported no error");
     }
 }
