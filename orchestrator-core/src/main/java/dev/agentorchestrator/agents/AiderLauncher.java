@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -48,13 +47,10 @@ public final class AiderLauncher extends ProcessAgentLauncher {
     // wrote back to launch(), which deletes it when the run ends.
     private final ThreadLocal<Path> messageFile = new ThreadLocal<>();
 
-    private final String executable;
-    private final Optional<String> model;
+    private final LauncherOptions options;
     private final boolean autoCommits;
     private final Optional<String> chatHistoryFile;
     private final List<String> files;
-    private final List<String> extraArgs;
-    private final Map<String, String> environment;
 
     /** Aider on the PATH, with the default settings. */
     public AiderLauncher() {
@@ -62,13 +58,10 @@ public final class AiderLauncher extends ProcessAgentLauncher {
     }
 
     private AiderLauncher(Builder b) {
-        this.executable = b.executable;
-        this.model = Optional.ofNullable(b.model);
+        this.options = b.options.build();
         this.autoCommits = b.autoCommits;
         this.chatHistoryFile = Optional.ofNullable(b.chatHistoryFile);
         this.files = List.copyOf(b.files);
-        this.extraArgs = List.copyOf(b.extraArgs);
-        this.environment = Map.copyOf(b.environment);
     }
 
     public static Builder builder() {
@@ -77,10 +70,8 @@ public final class AiderLauncher extends ProcessAgentLauncher {
 
     /** A builder holding this launcher's settings, to derive a changed copy. */
     public Builder newBuilder() {
-        Builder b = new Builder().executable(executable).autoCommits(autoCommits).files(files).extraArgs(extraArgs);
-        b.model = model.orElse(null);
+        Builder b = new Builder(options.newBuilder()).autoCommits(autoCommits).files(files);
         b.chatHistoryFile = chatHistoryFile.orElse(null);
-        b.environment.putAll(environment);
         return b;
     }
 
@@ -116,7 +107,7 @@ public final class AiderLauncher extends ProcessAgentLauncher {
     @Override
     protected List<String> command(AgentRequest request) {
         List<String> cmd = new ArrayList<>();
-        cmd.add(executable);
+        cmd.add(options.executable());
         if (CommandArguments.fitsInArgument(request.prompt())) {
             cmd.add("--message");
             cmd.add(request.prompt());
@@ -125,7 +116,7 @@ public final class AiderLauncher extends ProcessAgentLauncher {
             cmd.add(writeMessageFile(request).toString());
         }
         cmd.addAll(List.of("--yes-always", "--no-pretty", "--no-stream", "--no-check-update", "--no-analytics"));
-        model.ifPresent(m -> {
+        options.model().ifPresent(m -> {
             cmd.add("--model");
             cmd.add(m);
         });
@@ -139,7 +130,7 @@ public final class AiderLauncher extends ProcessAgentLauncher {
         if (request.resumeSessionId().isPresent()) {
             cmd.add("--restore-chat-history");
         }
-        cmd.addAll(extraArgs);
+        cmd.addAll(options.extraArgs());
         cmd.addAll(files);
         return cmd;
     }
@@ -167,7 +158,7 @@ public final class AiderLauncher extends ProcessAgentLauncher {
 
     @Override
     protected Map<String, String> extraEnvironment(AgentRequest request) {
-        return environment;
+        return options.environment();
     }
 
     @Override
@@ -184,34 +175,33 @@ public final class AiderLauncher extends ProcessAgentLauncher {
 
     @Override
     public String toString() {
-        return "AiderLauncher[" + executable + ", model=" + model.orElse("default") + ", autoCommits=" + autoCommits + "]";
+        return "AiderLauncher[" + options.executable() + ", model=" + options.model().orElse("default") + ", autoCommits=" + autoCommits + "]";
     }
 
     /** Settings for an {@link AiderLauncher}; every one has a default. */
     public static final class Builder {
-        private String executable = "aider";
-        private String model;
+        private final LauncherOptions.Builder options;
         private boolean autoCommits = true;
         private String chatHistoryFile;
         private final List<String> files = new ArrayList<>();
-        private final List<String> extraArgs = new ArrayList<>();
-        private final Map<String, String> environment = new LinkedHashMap<>();
 
         private Builder() {
+            this(new LauncherOptions.Builder("aider"));
+        }
+
+        private Builder(LauncherOptions.Builder options) {
+            this.options = options;
         }
 
         /** The {@code aider} executable: a name looked up on the PATH (default) or a full path. */
         public Builder executable(String executable) {
-            if (executable == null || executable.isBlank()) {
-                throw new IllegalArgumentException("the aider executable must not be blank");
-            }
-            this.executable = executable;
+            options.executable(executable);
             return this;
         }
 
         /** The model ({@code --model}), such as {@code sonnet} or {@code gpt-4o}; Aider's default when not set. */
         public Builder model(String model) {
-            this.model = Objects.requireNonNull(model, "model");
+            options.model(model);
             return this;
         }
 
@@ -243,13 +233,13 @@ public final class AiderLauncher extends ProcessAgentLauncher {
         }
 
         public Builder extraArgs(List<String> args) {
-            args.forEach(a -> extraArgs.add(Objects.requireNonNull(a, "an extra argument is null")));
+            options.extraArgs(args);
             return this;
         }
 
         /** A variable for Aider's environment, such as {@code ANTHROPIC_API_KEY}. */
         public Builder environment(String key, String value) {
-            environment.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            options.environment(key, value);
             return this;
         }
 

@@ -52,14 +52,11 @@ public final class CodexLauncher extends ProcessAgentLauncher {
         }
     }
 
-    private final String executable;
-    private final Optional<String> model;
+    private final LauncherOptions options;
     private final Optional<SandboxMode> sandbox;
     private final boolean bypassApprovalsAndSandbox;
     private final boolean skipGitRepoCheck;
     private final Map<String, String> config;
-    private final List<String> extraArgs;
-    private final Map<String, String> environment;
 
     /** Codex on the PATH, with the default settings. */
     public CodexLauncher() {
@@ -67,15 +64,12 @@ public final class CodexLauncher extends ProcessAgentLauncher {
     }
 
     private CodexLauncher(Builder b) {
-        this.executable = b.executable;
-        this.model = Optional.ofNullable(b.model);
+        this.options = b.options.build();
         this.sandbox = Optional.ofNullable(b.sandbox);
         this.bypassApprovalsAndSandbox = b.bypassApprovalsAndSandbox;
         this.skipGitRepoCheck = b.skipGitRepoCheck;
         // insertion order is kept: a later override may build on an earlier one
         this.config = Collections.unmodifiableMap(new LinkedHashMap<>(b.config));
-        this.extraArgs = List.copyOf(b.extraArgs);
-        this.environment = Map.copyOf(b.environment);
     }
 
     public static Builder builder() {
@@ -84,12 +78,10 @@ public final class CodexLauncher extends ProcessAgentLauncher {
 
     /** A builder holding this launcher's settings, to derive a changed copy. */
     public Builder newBuilder() {
-        Builder b = new Builder().executable(executable).skipGitRepoCheck(skipGitRepoCheck)
-                .bypassApprovalsAndSandbox(bypassApprovalsAndSandbox).extraArgs(extraArgs);
-        b.model = model.orElse(null);
+        Builder b = new Builder(options.newBuilder()).skipGitRepoCheck(skipGitRepoCheck)
+                .bypassApprovalsAndSandbox(bypassApprovalsAndSandbox);
         b.sandbox = sandbox.orElse(null);
         b.config.putAll(config);
-        b.environment.putAll(environment);
         return b;
     }
 
@@ -107,10 +99,10 @@ public final class CodexLauncher extends ProcessAgentLauncher {
     @Override
     protected List<String> command(AgentRequest request) {
         List<String> cmd = new ArrayList<>();
-        cmd.add(executable);
+        cmd.add(options.executable());
         cmd.add("exec");
         cmd.add("--json");
-        model.ifPresent(m -> {
+        options.model().ifPresent(m -> {
             cmd.add("--model");
             cmd.add(m);
         });
@@ -129,7 +121,7 @@ public final class CodexLauncher extends ProcessAgentLauncher {
             cmd.add("-c");
             cmd.add(key + "=" + value);
         });
-        cmd.addAll(extraArgs);
+        cmd.addAll(options.extraArgs());
         request.resumeSessionId().ifPresent(id -> {
             cmd.add("resume");
             cmd.add(id);
@@ -145,7 +137,7 @@ public final class CodexLauncher extends ProcessAgentLauncher {
 
     @Override
     protected Map<String, String> extraEnvironment(AgentRequest request) {
-        return environment;
+        return options.environment();
     }
 
     @Override
@@ -161,36 +153,35 @@ public final class CodexLauncher extends ProcessAgentLauncher {
 
     @Override
     public String toString() {
-        return "CodexLauncher[" + executable + ", model=" + model.orElse("default") + ", sandbox="
+        return "CodexLauncher[" + options.executable() + ", model=" + options.model().orElse("default") + ", sandbox="
                 + (bypassApprovalsAndSandbox ? "bypassed" : sandbox.map(SandboxMode::cliValue).orElse("codex default")) + "]";
     }
 
     /** Settings for a {@link CodexLauncher}; every one has a default. */
     public static final class Builder {
-        private String executable = "codex";
-        private String model;
+        private final LauncherOptions.Builder options;
         private SandboxMode sandbox = SandboxMode.WORKSPACE_WRITE;
         private boolean bypassApprovalsAndSandbox;
         private boolean skipGitRepoCheck;
         private final Map<String, String> config = new LinkedHashMap<>();
-        private final List<String> extraArgs = new ArrayList<>();
-        private final Map<String, String> environment = new LinkedHashMap<>();
 
         private Builder() {
+            this(new LauncherOptions.Builder("codex"));
+        }
+
+        private Builder(LauncherOptions.Builder options) {
+            this.options = options;
         }
 
         /** The {@code codex} executable: a name looked up on the PATH (default) or a full path. */
         public Builder executable(String executable) {
-            if (executable == null || executable.isBlank()) {
-                throw new IllegalArgumentException("the codex executable must not be blank");
-            }
-            this.executable = executable;
+            options.executable(executable);
             return this;
         }
 
         /** The model ({@code --model}); Codex's configured default when not set. */
         public Builder model(String model) {
-            this.model = Objects.requireNonNull(model, "model");
+            options.model(model);
             return this;
         }
 
@@ -230,13 +221,13 @@ public final class CodexLauncher extends ProcessAgentLauncher {
         }
 
         public Builder extraArgs(List<String> args) {
-            args.forEach(a -> extraArgs.add(Objects.requireNonNull(a, "an extra argument is null")));
+            options.extraArgs(args);
             return this;
         }
 
         /** A variable for Codex's environment, such as {@code CODEX_API_KEY} or {@code CODEX_HOME}. */
         public Builder environment(String key, String value) {
-            environment.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            options.environment(key, value);
             return this;
         }
 

@@ -3,10 +3,8 @@ package dev.agentorchestrator.agents;
 import dev.agentorchestrator.spi.AgentRequest;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -52,11 +50,8 @@ public final class GeminiLauncher extends ProcessAgentLauncher {
         }
     }
 
-    private final String executable;
-    private final Optional<String> model;
+    private final LauncherOptions options;
     private final Optional<ApprovalMode> approvalMode;
-    private final List<String> extraArgs;
-    private final Map<String, String> environment;
 
     /** Gemini CLI on the PATH, with the default settings. */
     public GeminiLauncher() {
@@ -64,11 +59,8 @@ public final class GeminiLauncher extends ProcessAgentLauncher {
     }
 
     private GeminiLauncher(Builder b) {
-        this.executable = b.executable;
-        this.model = Optional.ofNullable(b.model);
+        this.options = b.options.build();
         this.approvalMode = Optional.ofNullable(b.approvalMode);
-        this.extraArgs = List.copyOf(b.extraArgs);
-        this.environment = Map.copyOf(b.environment);
     }
 
     public static Builder builder() {
@@ -77,10 +69,7 @@ public final class GeminiLauncher extends ProcessAgentLauncher {
 
     /** A builder holding this launcher's settings, to derive a changed copy. */
     public Builder newBuilder() {
-        Builder b = new Builder().executable(executable).approvalMode(approvalMode.orElse(null)).extraArgs(extraArgs);
-        b.model = model.orElse(null);
-        b.environment.putAll(environment);
-        return b;
+        return new Builder(options.newBuilder()).approvalMode(approvalMode.orElse(null));
     }
 
     @Override
@@ -97,10 +86,10 @@ public final class GeminiLauncher extends ProcessAgentLauncher {
     @Override
     protected List<String> command(AgentRequest request) {
         List<String> cmd = new ArrayList<>();
-        cmd.add(executable);
+        cmd.add(options.executable());
         cmd.add("--output-format");
         cmd.add("stream-json");
-        model.ifPresent(m -> {
+        options.model().ifPresent(m -> {
             cmd.add("--model");
             cmd.add(m);
         });
@@ -112,7 +101,7 @@ public final class GeminiLauncher extends ProcessAgentLauncher {
             cmd.add("--resume");
             cmd.add(id);
         });
-        cmd.addAll(extraArgs);
+        cmd.addAll(options.extraArgs());
         if (CommandArguments.fitsInArgument(request.prompt())) {
             cmd.add("-p");
             cmd.add(request.prompt());
@@ -127,7 +116,7 @@ public final class GeminiLauncher extends ProcessAgentLauncher {
 
     @Override
     protected Map<String, String> extraEnvironment(AgentRequest request) {
-        return environment;
+        return options.environment();
     }
 
     @Override
@@ -143,33 +132,32 @@ public final class GeminiLauncher extends ProcessAgentLauncher {
 
     @Override
     public String toString() {
-        return "GeminiLauncher[" + executable + ", model=" + model.orElse("default")
+        return "GeminiLauncher[" + options.executable() + ", model=" + options.model().orElse("default")
                 + ", approvalMode=" + approvalMode.map(ApprovalMode::cliValue).orElse("gemini default") + "]";
     }
 
     /** Settings for a {@link GeminiLauncher}; every one has a default. */
     public static final class Builder {
-        private String executable = "gemini";
-        private String model;
+        private final LauncherOptions.Builder options;
         private ApprovalMode approvalMode = ApprovalMode.AUTO_EDIT;
-        private final List<String> extraArgs = new ArrayList<>();
-        private final Map<String, String> environment = new LinkedHashMap<>();
 
         private Builder() {
+            this(new LauncherOptions.Builder("gemini"));
+        }
+
+        private Builder(LauncherOptions.Builder options) {
+            this.options = options;
         }
 
         /** The {@code gemini} executable: a name looked up on the PATH (default) or a full path. */
         public Builder executable(String executable) {
-            if (executable == null || executable.isBlank()) {
-                throw new IllegalArgumentException("the gemini executable must not be blank");
-            }
-            this.executable = executable;
+            options.executable(executable);
             return this;
         }
 
         /** The model ({@code --model}), such as {@code gemini-2.5-pro}; the CLI's default when not set. */
         public Builder model(String model) {
-            this.model = Objects.requireNonNull(model, "model");
+            options.model(model);
             return this;
         }
 
@@ -190,13 +178,13 @@ public final class GeminiLauncher extends ProcessAgentLauncher {
         }
 
         public Builder extraArgs(List<String> args) {
-            args.forEach(a -> extraArgs.add(Objects.requireNonNull(a, "an extra argument is null")));
+            options.extraArgs(args);
             return this;
         }
 
         /** A variable for the CLI's environment, such as {@code GEMINI_API_KEY}. */
         public Builder environment(String key, String value) {
-            environment.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            options.environment(key, value);
             return this;
         }
 
