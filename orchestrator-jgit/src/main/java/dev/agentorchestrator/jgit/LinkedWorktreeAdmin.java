@@ -56,11 +56,18 @@ record LinkedWorktreeAdmin(String id, Path dir, Optional<String> gitdirFile, Opt
 
     /** The worktree's folder: the {@code gitdir} file's path without its {@code /.git}. */
     Optional<Path> worktreeFolder() {
-        return gitdirFile.map(g -> {
-            Path dotGit = Path.of(g);
+        return dotGitFile().map(dotGit -> {
             return dotGit.getFileName() != null && dotGit.getFileName().toString().equals(".git")
                     ? dotGit.getParent() : dotGit;
         });
+    }
+
+    /**
+     * The worktree's {@code .git} file. git 2.39 writes an absolute path; newer git can write one
+     * relative to this folder ({@code worktree.useRelativePaths}), which is resolved here.
+     */
+    private Optional<Path> dotGitFile() {
+        return gitdirFile.map(g -> dir.resolve(g).normalize());
     }
 
     /**
@@ -80,7 +87,7 @@ record LinkedWorktreeAdmin(String id, Path dir, Optional<String> gitdirFile, Opt
         if (gitdirFile.isEmpty()) {
             return Optional.of("invalid gitdir file");
         }
-        if (!Files.exists(Path.of(gitdirFile.get()))) {
+        if (!Files.exists(dotGitFile().orElseThrow())) {
             return Optional.of("gitdir file points to non-existent location");
         }
         return Optional.empty();
