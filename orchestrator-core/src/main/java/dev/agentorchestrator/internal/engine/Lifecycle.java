@@ -30,6 +30,8 @@ final class Lifecycle {
     private final Clock clock;
     private final Map<String, Session> sessions = new LinkedHashMap<>();
     private final Object monitor = new Object();
+    /** Bumped on every change under {@link #monitor}, so a waiter never misses one. */
+    private long version;
 
     Lifecycle(StateStore store, EventHub events, Clock clock) {
         this.store = store;
@@ -54,6 +56,7 @@ final class Lifecycle {
         store.create(session);
         synchronized (monitor) {
             sessions.put(session.name(), session);
+            version++;
             monitor.notifyAll();
         }
         store.log(session.name()).append(note("added; prompt: " + oneLine(session.prompt())));
@@ -134,6 +137,7 @@ final class Lifecycle {
         store.delete(name);
         synchronized (monitor) {
             sessions.remove(name);
+            version++;
             monitor.notifyAll();
         }
         events.publish(new OrchestratorEvent.SessionRemoved(now(), name));
@@ -161,24 +165,37 @@ final class Lifecycle {
         }
     }
 
-    /** Waits until {@code condition} holds for the set of sessions, or the timeout passes. */
+    /**
+     * Waits until {@code condition} holds for the set of sessions, or the timeout passes. The
+     * condition is evaluated without holding this object's monitor, because it may ask other
+     * components (the scheduler) that take their own locks and call back in here.
+     */
     boolean awaitCondition(Predicate<List<Session>> condition, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (monitor) {
-            while (!condition.test(List.copyOf(sessions.values()))) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                monitor.wait(Math.max(1, left / 1_000_000), 0);
+        while (true) {
+            long seen;
+            synchronized (monitor) {
+                seen = version;
             }
-            return true;
+            if (condition.test(all())) {
+                return true;
+            }
+            synchronized (monitor) {
+                while (version == seen) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    monitor.wait(Math.max(1, left / 1_000_000), 0);
+                }
+            }
         }
     }
 
     /** Wakes waiters whose condition depends on something besides the records (the queue). */
     void poke() {
         synchronized (monitor) {
+            version++;
             monitor.notifyAll();
         }
     }
@@ -190,6 +207,7 @@ final class Lifecycle {
     private void remember(Session after) {
         synchronized (monitor) {
             sessions.put(after.name(), after);
+            version++;
             monitor.notifyAll();
         }
     }
