@@ -124,8 +124,4 @@ final class Scheduler {
         closed = true;
         queue.clear();
     }
-
-    int available() {
-        return bulkhead.getMetrics().getAvailableConcurrentCalls();
-    }
 }

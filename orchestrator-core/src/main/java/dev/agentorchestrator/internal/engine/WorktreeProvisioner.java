@@ -48,10 +48,6 @@ final class WorktreeProvisioner {
         return worktreesDirectory.resolve(feature).normalize();
     }
 
-    Path worktreesDirectory() {
-        return worktreesDirectory;
-    }
-
     /**
      * Checks that a new feature can get its branch and folder: the name rules, and no branch,
      * worktree or non-empty folder already in the way.
