@@ -236,7 +236,7 @@ public interface Orchestrator extends AutoCloseable {
         public Builder branchPrefix(String prefix) {
             Objects.requireNonNull(prefix, "branchPrefix");
             if (!prefix.isEmpty()) {
-                String probe = prefix.endsWith("/") ? prefix + "x" : prefix + "x";
+                String probe = prefix + "x";
                 try {
                     FeatureNames.check(probe);
                 } catch (InvalidFeatureNameException e) {
