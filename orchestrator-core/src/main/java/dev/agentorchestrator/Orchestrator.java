@@ -5,16 +5,22 @@ import dev.agentorchestrator.internal.engine.Engine;
 import dev.agentorchestrator.spi.AgentLauncher;
 import dev.agentorchestrator.spi.CiRunner;
 import dev.agentorchestrator.spi.GitBackend;
+import dev.agentorchestrator.spi.SessionStep;
 import dev.agentorchestrator.spi.StateStore;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.RetryConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 /**
  * Runs coding-agent sessions in parallel, one per feature, each in its own git worktree and
@@ -93,14 +99,19 @@ public interface Orchestrator extends AutoCloseable {
     Session stop(String name);
 
     /**
-     * Removes a session: stops it, removes its worktree and (when {@code deleteBranch}) its
-     * branch, and deletes its record and transcript.
+     * Removes a session: stops it, removes its worktree and (unless the request keeps it) its
+     * branch, and deletes its record and transcript. Everything is checked before anything is
+     * removed, so a refusal loses nothing.
      *
-     * @param force remove the worktree even with uncommitted changes, and the branch even unmerged
-     * @throws GitException when the worktree has uncommitted changes and {@code force} is false;
-     *                      nothing is removed then
+     * @throws GitException when the worktree has uncommitted changes or the branch unmerged commits
+     *                      and the request does not {@link RemoveRequest#force() force} it
      */
-    void remove(String name, boolean deleteBranch, boolean force);
+    void remove(RemoveRequest request);
+
+    /** Removes with the defaults of {@link RemoveRequest#of(String)}. */
+    default void remove(String feature) {
+        remove(RemoveRequest.of(feature));
+    }
 
     /** An immutable snapshot of every session. */
     StatusSnapshot status();
@@ -109,8 +120,8 @@ public interface Orchestrator extends AutoCloseable {
     Events events();
 
     /**
-     * Waits until the session is settled (see {@link SessionState#isSettled()}) and has no
-     * follow-up prompt waiting.
+     * Waits until the session is settled: {@link StatusSnapshot#isSettled(String)}, the one
+     * definition that {@link #awaitAll} and {@link StatusSnapshot#allSettled()} use too.
      *
      * @return the session as it settled
      * @throws AwaitTimeoutException when the timeout passes first
@@ -118,23 +129,12 @@ public interface Orchestrator extends AutoCloseable {
     Session await(String name, Duration timeout);
 
     /**
-     * Waits until every session is settled.
+     * Waits until every session is settled (see {@link StatusSnapshot#isSettled(String)}).
      *
-     * @return the snapshot once all are settled
+     * @return the snapshot once all are settled; its {@link StatusSnapshot#allSettled()} is true
      * @throws AwaitTimeoutException naming the sessions that are not, when the timeout passes first
      */
     StatusSnapshot awaitAll(Duration timeout);
-
-    /**
-     * Merges a finished feature into its base branch. Arrives with the merge queue; until then it
-     * throws {@link UnsupportedOperationException} naming what to do instead.
-     */
-    MergeResult merge(MergeRequest request);
-
-    /** Merges with the defaults of {@link MergeRequest#of(String)}. */
-    default MergeResult merge(String feature) {
-        return merge(MergeRequest.of(feature));
-    }
 
     /**
      * Stops every agent, CI run and listener this orchestrator started, waiting up to the builder's
@@ -164,11 +164,11 @@ public interface Orchestrator extends AutoCloseable {
         private Duration sessionTimeout = Duration.ofHours(2);
         private Duration ciTimeout = Duration.ofMinutes(30);
         private Duration stopGrace = Duration.ofSeconds(10);
-        private int launchAttempts = 3;
-        private Duration launchBackoff = Duration.ofSeconds(1);
+        private RetryConfig launchRetry = launchRetryConfig(3, Duration.ofSeconds(1));
         private final Map<String, String> agentEnvironment = new LinkedHashMap<>();
         private Executor listenerExecutor;
-        private final List<java.util.function.Consumer<? super OrchestratorEvent>> listeners = new ArrayList<>();
+        private final List<Consumer<? super OrchestratorEvent>> listeners = new ArrayList<>();
+        private final Map<SessionStep.Phase, List<SessionStep>> steps = new EnumMap<>(SessionStep.Phase.class);
 
         private Builder() {
         }
@@ -287,9 +287,37 @@ public interface Orchestrator extends AutoCloseable {
             if (attempts < 1) {
                 throw new ConfigurationException("launchRetry attempts must be at least 1, was " + attempts);
             }
-            this.launchAttempts = attempts;
-            this.launchBackoff = positive("launchRetry initialBackoff", initialBackoff);
+            this.launchRetry = launchRetryConfig(attempts, positive("launchRetry initialBackoff", initialBackoff));
             return this;
+        }
+
+        /**
+         * The Resilience4j retry for launching agents, for full control (its events become
+         * {@link OrchestratorEvent.LaunchRetried}). Only {@link AgentLaunchException}s should be
+         * retried; other failures end the session at once.
+         */
+        public Builder launchRetry(RetryConfig config) {
+            this.launchRetry = Objects.requireNonNull(config, "launchRetry");
+            return this;
+        }
+
+        /**
+         * Adds a step to every session's work, at {@code phase} (after the steps added before it
+         * there). See {@link SessionStep}.
+         */
+        public Builder step(SessionStep.Phase phase, SessionStep step) {
+            Objects.requireNonNull(phase, "phase");
+            Objects.requireNonNull(step, "step");
+            steps.computeIfAbsent(phase, p -> new ArrayList<>()).add(step);
+            return this;
+        }
+
+        private static RetryConfig launchRetryConfig(int attempts, Duration initialBackoff) {
+            return RetryConfig.custom()
+                    .maxAttempts(attempts)
+                    .intervalFunction(IntervalFunction.ofExponentialBackoff(initialBackoff, 2.0))
+                    .retryExceptions(AgentLaunchException.class)
+                    .build();
         }
 
         /** An environment variable for every agent (on top of the host's environment). */
@@ -304,7 +332,7 @@ public interface Orchestrator extends AutoCloseable {
          * A listener subscribed before the orchestrator does anything, so it also sees what
          * {@link #start()} itself does (recovered sessions, the configured features being added).
          */
-        public Builder listener(java.util.function.Consumer<? super OrchestratorEvent> listener) {
+        public Builder listener(Consumer<? super OrchestratorEvent> listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
         }
@@ -334,9 +362,16 @@ public interface Orchestrator extends AutoCloseable {
             EngineConfig config = new EngineConfig(repo, List.copyOf(features.values()), Optional.ofNullable(agent),
                     Optional.ofNullable(git), Optional.ofNullable(stateStore), Optional.ofNullable(ci),
                     maxParallelSessions, Optional.ofNullable(worktreesDirectory), branchPrefix,
-                    Optional.ofNullable(baseBranch), setup, sessionTimeout, ciTimeout, stopGrace, launchAttempts,
-                    launchBackoff, Map.copyOf(agentEnvironment), Optional.ofNullable(listenerExecutor), List.copyOf(listeners));
+                    Optional.ofNullable(baseBranch), setup, sessionTimeout, ciTimeout, stopGrace, launchRetry,
+                    Map.copyOf(agentEnvironment), Optional.ofNullable(listenerExecutor), List.copyOf(listeners),
+                    copyOf(steps));
             return Engine.start(config);
+        }
+
+        private static Map<SessionStep.Phase, List<SessionStep>> copyOf(Map<SessionStep.Phase, List<SessionStep>> steps) {
+            Map<SessionStep.Phase, List<SessionStep>> copy = new EnumMap<>(SessionStep.Phase.class);
+            steps.forEach((phase, list) -> copy.put(phase, List.copyOf(list)));
+            return Collections.unmodifiableMap(copy);
         }
 
         private static Duration positive(String field, Duration d) {

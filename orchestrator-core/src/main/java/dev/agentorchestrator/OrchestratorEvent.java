@@ -1,7 +1,7 @@
 package dev.agentorchestrator;
 
+import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -33,15 +33,32 @@ public sealed interface OrchestratorEvent {
         }
     }
 
-    /** A session moved from one state to another; the change is already stored. */
-    record StateChanged(Instant at, String session, SessionState from, SessionState to, String message)
-            implements OrchestratorEvent {
+    /**
+     * A session moved from one state to another; the change is already stored. The events of one
+     * session arrive in the order of their {@code revision}.
+     */
+    record StateChanged(Instant at, String session, SessionState from, SessionState to, String message, long revision,
+                        Session snapshot) implements OrchestratorEvent {
         public StateChanged {
             Objects.requireNonNull(at, "at");
             Objects.requireNonNull(session, "session");
             Objects.requireNonNull(from, "from");
             Objects.requireNonNull(to, "to");
             Objects.requireNonNull(message, "message");
+            Objects.requireNonNull(snapshot, "snapshot");
+        }
+    }
+
+    /**
+     * Something other than the state changed and is stored: progress, cost, a follow-up queued, the
+     * agent's conversation id, the last activity. {@code snapshot().revision()} orders it among the
+     * session's other events.
+     */
+    record SessionUpdated(Instant at, String session, Session snapshot) implements OrchestratorEvent {
+        public SessionUpdated {
+            Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(session, "session");
+            Objects.requireNonNull(snapshot, "snapshot");
         }
     }
 
@@ -63,23 +80,44 @@ public sealed interface OrchestratorEvent {
         }
     }
 
-    /** Files changed by this session are also changed by others (reported by coordination). */
-    record FilesOverlap(Instant at, String session, List<String> otherSessions, List<String> files)
+    /**
+     * Launching the session's agent failed and will be tried again after a pause (the launch retry
+     * of {@link Orchestrator.Builder#launchRetry}).
+     *
+     * @param attempt     the attempt that failed, from 1
+     * @param maxAttempts how many attempts are made in all
+     * @param backoff     how long until the next attempt
+     * @param reason      why the attempt failed
+     */
+    record LaunchRetried(Instant at, String session, int attempt, int maxAttempts, Duration backoff, String reason)
             implements OrchestratorEvent {
-        public FilesOverlap {
+        public LaunchRetried {
             Objects.requireNonNull(at, "at");
             Objects.requireNonNull(session, "session");
-            otherSessions = List.copyOf(otherSessions);
-            files = List.copyOf(files);
+            Objects.requireNonNull(backoff, "backoff");
+            Objects.requireNonNull(reason, "reason");
         }
     }
 
-    /** A merge of the session's branch finished, whatever its outcome. */
-    record MergeFinished(Instant at, String session, MergeResult result) implements OrchestratorEvent {
-        public MergeFinished {
+    /**
+     * The session took one of the slots that bound how many agents work at once
+     * ({@link Orchestrator.Builder#maxParallelSessions}).
+     *
+     * @param inUse slots taken now, this one included
+     * @param max   slots in all
+     */
+    record SlotAcquired(Instant at, String session, int inUse, int max) implements OrchestratorEvent {
+        public SlotAcquired {
             Objects.requireNonNull(at, "at");
             Objects.requireNonNull(session, "session");
-            Objects.requireNonNull(result, "result");
+        }
+    }
+
+    /** The session gave its slot back (its agent's turns ended); {@code inUse} counts the slots still taken. */
+    record SlotReleased(Instant at, String session, int inUse, int max) implements OrchestratorEvent {
+        public SlotReleased {
+            Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(session, "session");
         }
     }
 

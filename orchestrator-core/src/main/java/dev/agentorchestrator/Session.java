@@ -1,37 +1,39 @@
 package dev.agentorchestrator;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 
 /**
- * Everything known about one feature's session at one moment: an immutable snapshot, and also
- * the record the {@link dev.agentorchestrator.spi.StateStore} keeps, so that any process can show
- * it and a new orchestrator can take over after a restart.
+ * One feature's session at one moment, as a host sees it: an immutable snapshot. Take another
+ * ({@link Orchestrator#session(String)}, {@link Orchestrator#status()}) to see changes; a higher
+ * {@link #revision()} is a newer snapshot of the same session.
  *
- * @param name            the feature name, unique in the repository
- * @param prompt          the task given to the agent
- * @param baseBranch      the branch the feature starts from and merges into
- * @param branch          the feature's own branch, such as {@code feature/auth-api}
- * @param worktree        the worktree folder, once made
- * @param dependsOn       features that must be finished before this one starts
- * @param agent           the launcher's name, such as {@code claude-code}
- * @param state           where the session is in its lifecycle
- * @param message         why it is in that state (the error, the question, the stop reason), may be empty
- * @param agentSessionId  the agent's own conversation id, for resuming
- * @param agentPid        the running agent's process id, while one runs
- * @param agentStartedAt  when that process started, to tell it from a reused pid
- * @param progress        progress through the agent's task list
- * @param costUsd         model cost so far, in US dollars
- * @param turns           model turns so far
- * @param lastCi          the latest CI result, if CI ran
- * @param pendingPrompts  follow-up prompts waiting for the agent's current turn to end
- * @param createdAt       when the feature was added
- * @param updatedAt       when this record last changed
- * @param lastActivityAt  when the agent last produced output
+ * @param name           the feature name, unique in the repository
+ * @param prompt         the task given to the agent
+ * @param baseBranch     the branch the feature starts from and merges into
+ * @param branch         the feature's own branch, such as {@code feature/auth-api}
+ * @param worktree       the worktree folder, once made
+ * @param dependsOn      features that must be done (ready to merge or merged) before this one starts
+ * @param agent          the launcher's name, such as {@code claude-code}
+ * @param state          where the session is in its lifecycle
+ * @param message        why it is in that state (the error, the question, the stop reason), may be empty
+ * @param work           what the orchestrator itself still does for the session (queued, working, nothing)
+ * @param haltRequested  true when a stop (or the orchestrator's close) was asked and is being carried out
+ * @param agentSessionId the agent's own conversation id, for resuming
+ * @param progress       progress through the agent's task list
+ * @param costUsd        model cost so far, in US dollars
+ * @param turns          model turns so far
+ * @param lastCi         the latest CI result, if CI ran
+ * @param pendingPrompts follow-up prompts waiting for their turn
+ * @param createdAt      when the feature was added
+ * @param updatedAt      when the session last changed
+ * @param lastActivityAt when the agent last produced output
+ * @param revision       grows by one with every stored change of the session
  */
 public record Session(
         String name,
@@ -43,9 +45,9 @@ public record Session(
         String agent,
         SessionState state,
         String message,
+        Work work,
+        boolean haltRequested,
         Optional<String> agentSessionId,
-        OptionalLong agentPid,
-        Optional<Instant> agentStartedAt,
         TaskProgress progress,
         double costUsd,
         int turns,
@@ -53,7 +55,21 @@ public record Session(
         List<String> pendingPrompts,
         Instant createdAt,
         Instant updatedAt,
-        Instant lastActivityAt) {
+        Instant lastActivityAt,
+        long revision) {
+
+    /**
+     * What the orchestrator does for a session besides what its {@link SessionState} says: an IDLE
+     * session may still have CI to run (RUNNING), a follow-up waiting for a free slot (QUEUED).
+     */
+    public enum Work {
+        /** Nothing: the session waits for a request from outside. */
+        NONE,
+        /** Waiting for a free slot (or, when the state is QUEUED, for its dependencies). */
+        QUEUED,
+        /** The orchestrator is working on it: making its worktree, running its agent, CI, a merge. */
+        RUNNING
+    }
 
     public Session {
         Objects.requireNonNull(name, "name");
@@ -65,16 +81,9 @@ public record Session(
         Objects.requireNonNull(agent, "agent");
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(work, "work");
         Objects.requireNonNull(agentSessionId, "agentSessionId");
-        Objects.requireNonNull(agentPid, "agentPid");
-        Objects.requireNonNull(agentStartedAt, "agentStartedAt");
         Objects.requireNonNull(progress, "progress");
-        if (costUsd < 0 || Double.isNaN(costUsd)) {
-            throw new IllegalArgumentException("costUsd must be a non-negative number, was " + costUsd);
-        }
-        if (turns < 0) {
-            throw new IllegalArgumentException("turns must not be negative, was " + turns);
-        }
         Objects.requireNonNull(lastCi, "lastCi");
         pendingPrompts = List.copyOf(pendingPrompts);
         Objects.requireNonNull(createdAt, "createdAt");
@@ -82,85 +91,29 @@ public record Session(
         Objects.requireNonNull(lastActivityAt, "lastActivityAt");
     }
 
-    /** A new session record in state QUEUED. */
-    public static Session queued(String name, String prompt, String baseBranch, String branch,
-                                 List<String> dependsOn, String agent, Instant now) {
-        return new Session(name, prompt, baseBranch, branch, Optional.empty(), dependsOn, agent,
-                SessionState.QUEUED, "", Optional.empty(), OptionalLong.empty(), Optional.empty(),
-                TaskProgress.NONE, 0, 0, Optional.empty(), List.of(), now, now, now);
+    /** How long ago the feature was added, measured at {@code now}. */
+    public Duration age(Instant now) {
+        return Duration.between(createdAt, now);
     }
 
-    /** A builder holding this record's values, to derive a changed copy. */
-    public Builder toBuilder() {
-        return new Builder(this);
-    }
-
-    /** Derives changed copies of a {@link Session}; see {@link Session#toBuilder()}. */
-    public static final class Builder {
-        private String name;
-        private String prompt;
-        private String baseBranch;
-        private String branch;
-        private Optional<Path> worktree;
-        private List<String> dependsOn;
-        private String agent;
-        private SessionState state;
-        private String message;
-        private Optional<String> agentSessionId;
-        private OptionalLong agentPid;
-        private Optional<Instant> agentStartedAt;
-        private TaskProgress progress;
-        private double costUsd;
-        private int turns;
-        private Optional<CiResult> lastCi;
-        private List<String> pendingPrompts;
-        private Instant createdAt;
-        private Instant updatedAt;
-        private Instant lastActivityAt;
-
-        private Builder(Session s) {
-            name = s.name;
-            prompt = s.prompt;
-            baseBranch = s.baseBranch;
-            branch = s.branch;
-            worktree = s.worktree;
-            dependsOn = s.dependsOn;
-            agent = s.agent;
-            state = s.state;
-            message = s.message;
-            agentSessionId = s.agentSessionId;
-            agentPid = s.agentPid;
-            agentStartedAt = s.agentStartedAt;
-            progress = s.progress;
-            costUsd = s.costUsd;
-            turns = s.turns;
-            lastCi = s.lastCi;
-            pendingPrompts = s.pendingPrompts;
-            createdAt = s.createdAt;
-            updatedAt = s.updatedAt;
-            lastActivityAt = s.lastActivityAt;
+    /** One readable line, for logs and JShell: {@code Session[auth-api RUNNING 2/5 $0.12 r7: message]}. */
+    @Override
+    public String toString() {
+        StringBuilder out = new StringBuilder("Session[").append(name).append(' ').append(state);
+        if (work != Work.NONE) {
+            out.append(" (").append(work.name().toLowerCase(Locale.ROOT)).append(')');
         }
-
-        public Builder prompt(String v) { prompt = v; return this; }
-        public Builder worktree(Path v) { worktree = Optional.ofNullable(v); return this; }
-        public Builder agent(String v) { agent = v; return this; }
-        public Builder state(SessionState v) { state = v; return this; }
-        public Builder message(String v) { message = v; return this; }
-        public Builder agentSessionId(String v) { agentSessionId = Optional.ofNullable(v); return this; }
-        public Builder agentProcess(long pid, Instant startedAt) { agentPid = OptionalLong.of(pid); agentStartedAt = Optional.ofNullable(startedAt); return this; }
-        public Builder noAgentProcess() { agentPid = OptionalLong.empty(); agentStartedAt = Optional.empty(); return this; }
-        public Builder progress(TaskProgress v) { progress = v; return this; }
-        public Builder costUsd(double v) { costUsd = v; return this; }
-        public Builder turns(int v) { turns = v; return this; }
-        public Builder lastCi(CiResult v) { lastCi = Optional.ofNullable(v); return this; }
-        public Builder pendingPrompts(List<String> v) { pendingPrompts = v; return this; }
-        public Builder updatedAt(Instant v) { updatedAt = v; return this; }
-        public Builder lastActivityAt(Instant v) { lastActivityAt = v; return this; }
-
-        public Session build() {
-            return new Session(name, prompt, baseBranch, branch, worktree, dependsOn, agent, state, message,
-                    agentSessionId, agentPid, agentStartedAt, progress, costUsd, turns, lastCi, pendingPrompts,
-                    createdAt, updatedAt, lastActivityAt);
+        if (progress.total() > 0) {
+            out.append(' ').append(progress.completed()).append('/').append(progress.total());
         }
+        out.append(String.format(Locale.ROOT, " $%.2f r%d", costUsd, revision));
+        if (!pendingPrompts.isEmpty()) {
+            out.append(", ").append(pendingPrompts.size()).append(" prompt(s) waiting");
+        }
+        if (!message.isEmpty()) {
+            String m = message.replace('\n', ' ');
+            out.append(": ").append(m.length() > 80 ? m.substring(0, 77) + "..." : m);
+        }
+        return out.append(']').toString();
     }
 }

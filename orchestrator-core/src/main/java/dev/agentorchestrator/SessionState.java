@@ -1,5 +1,6 @@
 package dev.agentorchestrator;
 
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -58,17 +59,17 @@ public enum SessionState {
         allow(WAITING_FOR_INPUT, RUNNING, IDLE, FAILED, STOPPED, INTERRUPTED);
         allow(IDLE, RUNNING, TESTING, READY_TO_MERGE, FAILED, STOPPED);
         allow(TESTING, IDLE, RUNNING, READY_TO_MERGE, FAILED, STOPPED, INTERRUPTED);
-        allow(READY_TO_MERGE, RUNNING, TESTING, MERGING, STOPPED);
+        allow(READY_TO_MERGE, RUNNING, TESTING, MERGING, STOPPED, FAILED);
         allow(MERGING, MERGED, READY_TO_MERGE, FAILED, INTERRUPTED);
         allow(MERGED);
         allow(FAILED, QUEUED, RUNNING, STOPPED);
-        allow(STOPPED, QUEUED, RUNNING);
+        allow(STOPPED, QUEUED, RUNNING, FAILED);
         allow(INTERRUPTED, QUEUED, RUNNING, STOPPED, FAILED);
     }
 
     private static void allow(SessionState from, SessionState... to) {
         Set<SessionState> set = EnumSet.noneOf(SessionState.class);
-        set.addAll(java.util.Arrays.asList(to));
+        set.addAll(Arrays.asList(to));
         SUCCESSORS.put(from, Collections.unmodifiableSet(set));
     }
 
@@ -82,7 +83,16 @@ public enum SessionState {
         return SUCCESSORS.get(this).contains(next);
     }
 
-    /** True when nothing more will happen to the session without a request from outside. */
+    /** True for READY_TO_MERGE and MERGED: the work a dependent feature waits for is done. */
+    public boolean isDone() {
+        return this == READY_TO_MERGE || this == MERGED;
+    }
+
+    /**
+     * True when, in this state, nothing more happens to a session without a request from outside,
+     * provided the orchestrator has no work left for it; whether a whole session is settled is
+     * {@link StatusSnapshot#isSettled(String)}.
+     */
     public boolean isSettled() {
         return this == IDLE || this == WAITING_FOR_INPUT || this == READY_TO_MERGE || this == MERGED
                 || this == FAILED || this == STOPPED || this == INTERRUPTED;

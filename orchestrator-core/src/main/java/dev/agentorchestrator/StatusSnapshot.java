@@ -3,13 +3,19 @@ package dev.agentorchestrator;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Every session of an orchestrator at one moment. Immutable; take another to see changes.
+ *
+ * <p>This is also where "settled" is defined, once, for everyone: {@link Orchestrator#await},
+ * {@link Orchestrator#awaitAll} and {@link #allSettled()} all ask {@link #isSettled(String)}.
  *
  * @param takenAt  when the snapshot was taken
  * @param sessions the sessions, in the order their features were added
@@ -26,6 +32,47 @@ public record StatusSnapshot(Instant takenAt, List<Session> sessions) {
         return sessions.stream().filter(s -> s.name().equals(name)).findFirst();
     }
 
+    /**
+     * True when nothing more will happen to the session without a request from outside: either
+     * its state is settled ({@link SessionState#isSettled()}), no follow-up prompt waits and the
+     * orchestrator has no work left for it (CI, a queued turn); or it is QUEUED behind a
+     * dependency that is itself settled without being done (failed, stopped, interrupted,
+     * waiting), or gone, so it would wait for ever. A session not in the snapshot counts as settled.
+     */
+    public boolean isSettled(String name) {
+        return session(name).map(s -> settled(s, new HashSet<>())).orElse(true);
+    }
+
+    private boolean settled(Session s, Set<String> visiting) {
+        if (s.state() == SessionState.QUEUED) {
+            return blockedForGood(s, visiting);
+        }
+        return s.state().isSettled() && s.work() == Session.Work.NONE && s.pendingPrompts().isEmpty();
+    }
+
+    private boolean blockedForGood(Session s, Set<String> visiting) {
+        if (!visiting.add(s.name())) {
+            return true; // a cycle can never start; the engine refuses them, so this is a damaged store
+        }
+        for (String dep : s.dependsOn()) {
+            Optional<Session> d = session(dep);
+            if (d.isEmpty() || (!d.get().state().isDone() && settled(d.get(), visiting))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True when every session is settled (see {@link #isSettled(String)}). */
+    public boolean allSettled() {
+        return sessions.stream().allMatch(s -> isSettled(s.name()));
+    }
+
+    /** The sessions that are not settled, by name. */
+    public List<String> unsettled() {
+        return sessions.stream().map(Session::name).filter(n -> !isSettled(n)).toList();
+    }
+
     /** How many sessions are in each state (states with none are left out). */
     public Map<SessionState, Integer> countByState() {
         Map<SessionState, Integer> counts = new EnumMap<>(SessionState.class);
@@ -38,23 +85,29 @@ public record StatusSnapshot(Instant takenAt, List<Session> sessions) {
         return sessions.stream().mapToDouble(Session::costUsd).sum();
     }
 
-    /** True when no session has anything running or queued. */
-    public boolean allSettled() {
-        return sessions.stream().allMatch(s -> s.state().isSettled());
-    }
-
     /** A plain-text table for terminals and logs: one row per session. */
     public String toTable() {
         String format = "%-24s %-18s %-9s %-8s %s%n";
-        StringBuilder out = new StringBuilder(String.format(format, "FEATURE", "STATE", "PROGRESS", "COST", "MESSAGE"));
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, format, "FEATURE", "STATE", "PROGRESS", "COST", "MESSAGE"));
         for (Session s : sessions) {
             String progress = s.progress().total() == 0 ? "-" : s.progress().completed() + "/" + s.progress().total();
             String message = s.message().replace('\n', ' ');
             if (message.length() > 60) {
                 message = message.substring(0, 57) + "...";
             }
-            out.append(String.format(format, s.name(), s.state(), progress, String.format("$%.2f", s.costUsd()), message));
+            String state = s.state() + (s.work() == Session.Work.QUEUED && s.state() != SessionState.QUEUED ? "+queued"
+                    : s.work() == Session.Work.RUNNING && s.state().isSettled() ? "+working" : "");
+            out.append(String.format(Locale.ROOT, format, s.name(), state, progress, String.format(Locale.ROOT, "$%.2f", s.costUsd()), message));
         }
         return out.toString();
+    }
+
+    /** A short summary for logs and JShell: {@code StatusSnapshot[3 sessions: RUNNING=2, QUEUED=1]}. */
+    @Override
+    public String toString() {
+        return "StatusSnapshot[" + sessions.size() + " session" + (sessions.size() == 1 ? "" : "s")
+                + (sessions.isEmpty() ? "" : ": " + countByState().entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue()).reduce((a, b) -> a + ", " + b).orElse(""))
+                + "]";
     }
 }

@@ -146,8 +146,8 @@ final class ChildAgentProcess implements AgentProcess {
     }
 
     @Override
-    public long pid() {
-        return process.pid();
+    public String handle() {
+        return ProcessAgentLauncher.localHandle(process.toHandle());
     }
 
     @Override

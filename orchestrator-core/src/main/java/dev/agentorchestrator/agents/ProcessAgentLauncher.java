@@ -5,6 +5,9 @@ import dev.agentorchestrator.spi.AgentLauncher;
 import dev.agentorchestrator.spi.AgentProcess;
 import dev.agentorchestrator.spi.AgentRequest;
 import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.List;
@@ -32,6 +35,8 @@ public abstract class ProcessAgentLauncher implements AgentLauncher {
      * this many characters should go to standard input instead.
      */
     public static final int MAX_ARGUMENT_CHARS = 100_000;
+
+    private static final String LOCAL_HANDLE = "local:";
 
     /** The command line to run, the executable first. */
     protected abstract List<String> command(AgentRequest request);
@@ -77,5 +82,37 @@ public abstract class ProcessAgentLauncher implements AgentLauncher {
                     + "': running '" + command.get(0) + "' failed (" + e.getMessage() + "); " + installHint() + ".", e);
         }
         return ChildAgentProcess.start(name(), process, standardInput(request), interpreter(request), request.listener());
+    }
+
+    /** True while the local process tree that {@code handle} names runs (a reused pid is not mistaken for it). */
+    @Override
+    public boolean isRunning(String handle) {
+        return findLocal(handle).isPresent();
+    }
+
+    @Override
+    public boolean end(String handle, Duration grace) {
+        Optional<ProcessHandle> process = findLocal(handle);
+        process.ifPresent(p -> ProcessTrees.terminate(p, grace));
+        return process.isPresent();
+    }
+
+    /** {@code local:<pid>:<start epoch millis>}: the pid and its start time, so a reused pid is told apart. */
+    static String localHandle(ProcessHandle process) {
+        return LOCAL_HANDLE + process.pid() + ":" + process.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
+    }
+
+    private static Optional<ProcessHandle> findLocal(String handle) {
+        if (handle == null || !handle.startsWith(LOCAL_HANDLE)) {
+            return Optional.empty();
+        }
+        String[] parts = handle.substring(LOCAL_HANDLE.length()).split(":");
+        try {
+            long pid = Long.parseLong(parts[0]);
+            long started = parts.length > 1 ? Long.parseLong(parts[1]) : 0;
+            return ProcessTrees.find(pid, started == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(started)));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 }

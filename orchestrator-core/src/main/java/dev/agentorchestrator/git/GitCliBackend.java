@@ -1,5 +1,9 @@
 package dev.agentorchestrator.git;
 
+import dev.agentorchestrator.ConfigurationException;
+import dev.agentorchestrator.spi.Availability;
+import java.util.List;
+
 import dev.agentorchestrator.GitException;
 import dev.agentorchestrator.internal.git.CliGitRepository;
 import dev.agentorchestrator.internal.git.GitProcess;
@@ -44,7 +48,7 @@ public final class GitCliBackend implements GitBackend {
         Objects.requireNonNull(gitExecutable, "gitExecutable");
         Objects.requireNonNull(timeout, "timeout");
         if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("timeout must be positive, was " + timeout);
+            throw new ConfigurationException("timeout must be positive, was " + timeout);
         }
         this.git = new GitProcess(gitExecutable.toString(), false, timeout);
     }
@@ -57,6 +61,17 @@ public final class GitCliBackend implements GitBackend {
     @Override
     public int priority() {
         return 10;
+    }
+
+    /** Usable when the git binary answers {@code git version} with 2.36 or newer. */
+    @Override
+    public Availability availability() {
+        try {
+            git.checkAvailable();
+            return Availability.usable("git binary (" + git.run(null, List.of("version")).stdout().trim() + ")");
+        } catch (GitException e) {
+            return Availability.unusable(e.getMessage());
+        }
     }
 
     /**

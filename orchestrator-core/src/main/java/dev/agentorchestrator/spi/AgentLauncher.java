@@ -1,5 +1,8 @@
 package dev.agentorchestrator.spi;
 
+import java.time.Duration;
+import java.util.Map;
+
 import dev.agentorchestrator.AgentLaunchException;
 
 /**
@@ -19,6 +22,40 @@ public interface AgentLauncher {
     /** Higher wins when several launchers are found through {@code ServiceLoader}. */
     default int priority() {
         return 0;
+    }
+
+    /**
+     * Whether this launcher can run here (its CLI found, its version readable). Default discovery
+     * skips launchers that cannot; the default says yes.
+     */
+    default Availability availability() {
+        return Availability.usable(name());
+    }
+
+    /**
+     * The settings that decide how the agent runs (executable, model, allowed tools, extra
+     * arguments), never secrets such as API keys. They are stored with each session, so that an
+     * orchestrator started later can tell whether it would resume the session with the same agent.
+     */
+    default Map<String, String> settings() {
+        return Map.of();
+    }
+
+    /**
+     * True while the agent that {@code handle} (from {@link AgentProcess#handle()}) names still runs,
+     * also when asked by another launcher instance or process after a restart.
+     */
+    default boolean isRunning(String handle) {
+        return false;
+    }
+
+    /**
+     * Ends the agent that {@code handle} names and everything it started: asks it to stop, waits up
+     * to {@code grace}, then kills what is left. Used after a restart to end an agent whose host
+     * died; returns true when it was running.
+     */
+    default boolean end(String handle, Duration grace) {
+        return false;
     }
 
     /**

@@ -8,8 +8,12 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface AgentProcess {
 
-    /** The operating-system process id of the agent (the root of its process tree). */
-    long pid();
+    /**
+     * An opaque id of the running agent that can be stored and handed back to its launcher's
+     * {@link AgentLauncher#isRunning(String)} and {@link AgentLauncher#end(String, Duration)} after a
+     * restart: a local process tree today, a pod or a remote job for other launchers.
+     */
+    String handle();
 
     /**
      * Completes once the agent has ended and all its output has been read and delivered to the
@@ -26,23 +30,5 @@ public interface AgentProcess {
     /** True until the agent has ended. */
     default boolean isAlive() {
         return !exit().isDone();
-    }
-
-    /**
-     * True when this agent reads follow-up prompts while it runs (an interactive agent on
-     * standard input). Agents that run one turn per process (Claude Code's {@code -p}) return
-     * false, and the engine continues them with a new process that resumes the conversation.
-     */
-    default boolean acceptsInput() {
-        return false;
-    }
-
-    /**
-     * Sends a follow-up prompt to a running agent that {@link #acceptsInput() accepts input}.
-     *
-     * @throws UnsupportedOperationException when it does not
-     */
-    default void sendInput(String prompt) {
-        throw new UnsupportedOperationException("this agent takes no input while it runs; resume it instead");
     }
 }

@@ -22,6 +22,11 @@ public interface GitBackend {
         return 0;
     }
 
+    /** Whether this backend can work here (the git binary found, a library loadable); discovery skips it otherwise. */
+    default Availability availability() {
+        return Availability.usable(name());
+    }
+
     /**
      * Opens the repository that contains {@code directory} (its main working tree, any linked
      * worktree, or a folder inside one).

@@ -1,6 +1,5 @@
 package dev.agentorchestrator.spi;
 
-import dev.agentorchestrator.Session;
 import dev.agentorchestrator.StateStoreCorruptedException;
 import dev.agentorchestrator.StateStoreException;
 import dev.agentorchestrator.UnknownSessionException;
@@ -20,27 +19,29 @@ import java.util.function.UnaryOperator;
 public interface StateStore extends AutoCloseable {
 
     /** Every stored session, in the order they were created. */
-    List<Session> loadAll();
+    List<SessionRecord> loadAll();
 
     /** The stored session of that name, if any. */
-    Optional<Session> load(String name);
+    Optional<SessionRecord> load(String name);
 
     /**
-     * Stores a new session.
+     * Stores a new session, with revision 1.
      *
      * @throws StateStoreException when a session of that name is already stored
      */
-    void create(Session session);
+    void create(SessionRecord session);
 
     /**
      * Reads the stored session, applies {@code change} and stores the result, all under the
      * store's lock, so that concurrent updates from other threads or processes are never lost.
-     * {@code change} may run more than once and must not have side effects.
+     * {@code change} may run more than once and must not have side effects; what it throws leaves
+     * the record as it was and reaches the caller. The stored result has the revision of the
+     * stored copy plus one; a change that alters nothing but {@code updatedAt} is not written.
      *
      * @return the stored result
      * @throws UnknownSessionException when no session of that name is stored
      */
-    Session update(String name, UnaryOperator<Session> change);
+    SessionRecord update(String name, UnaryOperator<SessionRecord> change);
 
     /** Deletes the session's record and transcript; does nothing when there is none. */
     void delete(String name);

@@ -173,7 +173,7 @@ class ClaudeCodeRealCliTest {
         api.enqueue(Reply.toolUse("Bash", "{\"command\":\"sh long-task.sh\",\"description\":\"Run the long task\"}"));
         AgentProcess process = launcher().allowedTools("Bash(sh long-task.sh)").build()
                 .launch(new AgentRequest("stop", repo, "Run the long task", Optional.empty(), env, ignoring()));
-        ProcessHandle root = ProcessHandle.of(process.pid()).orElseThrow();
+        ProcessHandle root = ProcessHandle.of(dev.agentorchestrator.testing.LocalHandles.pid(process.handle())).orElseThrow();
         await(Duration.ofSeconds(30), "the agent's tool starts 'sleep 300'", () -> root.descendants()
                 .anyMatch(p -> p.info().commandLine().orElse("").contains("sleep 300")));
         List<ProcessHandle> tree = root.descendants().toList();
@@ -198,7 +198,7 @@ class ClaudeCodeRealCliTest {
         process.stop(Duration.ofSeconds(2));
 
         assertEquals(Outcome.STOPPED, process.exit().get(10, TimeUnit.SECONDS).outcome());
-        assertTrue(ProcessHandle.of(process.pid()).map(p -> !p.isAlive()).orElse(true));
+        assertTrue(ProcessHandle.of(dev.agentorchestrator.testing.LocalHandles.pid(process.handle())).map(p -> !p.isAlive()).orElse(true));
     }
 
     @Test

@@ -229,7 +229,7 @@ final class CommandStandIn {
         Recorder recorder = new Recorder();
         AgentProcess process = launcher.launch(AgentRequest.of("feature-x", worktree, "work forever", recorder));
         long child = standIn.awaitChildPid();
-        long root = process.pid();
+        long root = dev.agentorchestrator.testing.LocalHandles.pid(process.handle());
         assertFalse(ProcessHandle.of(child).isEmpty(), "the sleep child runs before the stop");
         process.stop(Duration.ofSeconds(2));
         Await.until("the stand-in (pid " + root + ") and its child (pid " + child + ") to be gone", TIMEOUT,

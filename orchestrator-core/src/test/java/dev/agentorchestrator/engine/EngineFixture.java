@@ -39,6 +39,11 @@ final class EngineFixture {
         return o;
     }
 
+    /** Runs git in the main worktree and returns its output without the trailing newline. */
+    String git(String... args) {
+        return dev.agentorchestrator.testing.TestRepos.git(repo, args).trim();
+    }
+
     /** The states a session passed through, as published. */
     List<SessionState> statesOf(String session) {
         return events.stream().filter(e -> e instanceof OrchestratorEvent.StateChanged s && s.session().equals(session))

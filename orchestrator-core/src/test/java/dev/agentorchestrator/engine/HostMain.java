@@ -19,12 +19,14 @@ public final class HostMain {
 
     public static void main(String[] args) throws Exception {
         Path repo = Path.of(args[0]);
-        Orchestrator o = Orchestrator.builder().repo(repo).git(new GitCliBackend()).ci(Ci.none())
+        AgentPids pids = new AgentPids();
+        Orchestrator o = Orchestrator.builder().repo(repo).git(new GitCliBackend()).ci(Ci.none()).listener(pids)
                 .agent(ScriptAgent.of(RestartRecoveryTest.LONG_AGENT))
                 .feature("survivor", "work until killed").start();
-        Await.until("agent running", Duration.ofSeconds(60),
-                () -> o.session("survivor").state() == SessionState.RUNNING && o.session("survivor").agentSessionId().isPresent());
-        System.out.println("RUNNING " + o.session("survivor").agentPid().getAsLong());
+        long pid = pids.await("survivor");
+        // The handle is stored in the write that makes the session RUNNING: wait for exactly that.
+        Await.until("agent running", Duration.ofSeconds(60), () -> o.session("survivor").state() == SessionState.RUNNING);
+        System.out.println("RUNNING " + pid);
         System.out.flush();
         Thread.sleep(Long.MAX_VALUE);
     }

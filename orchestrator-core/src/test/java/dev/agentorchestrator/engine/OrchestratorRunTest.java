@@ -47,7 +47,6 @@ class OrchestratorRunTest {
             assertEquals(2, s.progress().completed());
             assertEquals(2, s.progress().total());
             assertEquals(0.25, s.costUsd(), 1e-9);
-            assertTrue(s.agentPid().isEmpty(), "no agent runs any more");
             assertTrue(s.lastCi().isPresent());
             assertTrue(f.events.stream().anyMatch(e -> e instanceof OrchestratorEvent.AgentActivity a
                     && a.event() instanceof AgentEvent.AssistantText t && t.text().equals("done")));
@@ -136,10 +135,11 @@ class OrchestratorRunTest {
     void stoppingARunningSessionEndsItsWholeProcessTree() throws Exception {
         EngineFixture f = new EngineFixture(tmp);
         Path pidFile = tmp.resolve("child.pid");
-        String script = "sleep 1000 & echo $! > '" + pidFile + "'; echo SESSION long; wait";
-        try (Orchestrator o = f.start(f.builder().agent(ScriptAgent.of(script)).feature("long", "run forever"))) {
-            Await.until("child started", Duration.ofSeconds(30), () -> Files.exists(pidFile) && o.session("long").agentPid().isPresent());
-            long agentPid = o.session("long").agentPid().getAsLong();
+        String script = "sleep 1000 & echo $! > '" + pidFile + "'; echo SESSION long; echo PID $$; wait";
+        AgentPids pids = new AgentPids();
+        try (Orchestrator o = f.start(f.builder().listener(pids).agent(ScriptAgent.of(script)).feature("long", "run forever"))) {
+            long agentPid = pids.await("long");
+            Await.until("child started", Duration.ofSeconds(30), () -> Files.exists(pidFile));
             long childPid = Long.parseLong(Files.readString(pidFile).trim());
             Session stopped = o.stop("long");
             assertEquals(STOPPED, stopped.state());
@@ -246,11 +246,11 @@ class OrchestratorRunTest {
             Session s = o.await("wip", Duration.ofSeconds(30));
             assertTrue(s.message().contains("uncommitted"), s.message());
             Path wt = s.worktree().orElseThrow();
-            var refused = assertThrows(dev.agentorchestrator.GitException.class, () -> o.remove("wip", true, false));
+            var refused = assertThrows(dev.agentorchestrator.GitException.class, () -> o.remove("wip"));
             assertTrue(refused.getMessage().contains("uncommitted"), refused.getMessage());
             assertTrue(Files.exists(wt.resolve("wip.txt")), "nothing removed after a refusal");
             assertTrue(o.findSession("wip").isPresent());
-            o.remove("wip", true, true);
+            o.remove(dev.agentorchestrator.RemoveRequest.of("wip").force());
             assertFalse(Files.exists(wt));
             assertTrue(o.findSession("wip").isEmpty());
             assertEquals("", TestRepos.git(f.repo, "branch", "--list", "feature/wip").trim());

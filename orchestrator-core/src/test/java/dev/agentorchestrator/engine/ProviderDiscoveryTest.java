@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.agentorchestrator.Ci;
 import dev.agentorchestrator.ConfigurationException;
+import dev.agentorchestrator.spi.Availability;
 import dev.agentorchestrator.Orchestrator;
 import dev.agentorchestrator.internal.engine.Providers;
 import dev.agentorchestrator.spi.AgentLauncher;
@@ -57,14 +58,31 @@ class ProviderDiscoveryTest {
 
     @Test
     void theHighestPriorityProviderWinsAndAllAreListedInOrder() {
-        assertEquals("high", Providers.best(Greeter.class, Greeter::priority, "greeter", "hint").greet());
+        assertEquals("high", Providers.best(Greeter.class, Greeter::priority, Greeter::greet,
+                g -> Availability.usable(g.greet()), "greeter", "hint").chosen().greet());
         assertEquals(List.of("high", "low"), Providers.all(Greeter.class, Greeter::priority).stream().map(Greeter::greet).toList());
+    }
+
+    @Test
+    void anUnusableProviderIsPassedOverAndEveryCandidateIsNamedWhenNoneCanRun() {
+        Providers.Choice<Greeter> choice = Providers.best(Greeter.class, Greeter::priority, Greeter::greet,
+                g -> g.greet().equals("high") ? Availability.unusable("its CLI is not on the PATH") : Availability.usable("ok"),
+                "greeter", "hint");
+        assertEquals("low", choice.chosen().greet());
+        assertEquals(2, choice.tried().size(), choice.tried().toString());
+        assertTrue(choice.tried().get(0).contains("high") && choice.tried().get(0).contains("not on the PATH"), choice.tried().toString());
+
+        ConfigurationException none = assertThrows(ConfigurationException.class, () -> Providers.best(Greeter.class,
+                Greeter::priority, Greeter::greet, g -> Availability.unusable(g.greet() + " is missing"), "greeter", "hint"));
+        assertTrue(none.getMessage().contains("high is missing") && none.getMessage().contains("low is missing"), none.getMessage());
+        assertTrue(none.getMessage().contains(".greeter(...)"), none.getMessage());
     }
 
     @Test
     void aMissingProviderIsAClearError() {
         ConfigurationException e = assertThrows(ConfigurationException.class,
-                () -> Providers.best(Unprovided.class, u -> 0, "unprovided", "add the module that provides it"));
+                () -> Providers.best(Unprovided.class, u -> 0, u -> "u", u -> Availability.usable("u"), "unprovided",
+                        "add the module that provides it"));
         assertTrue(e.getMessage().contains("No Unprovided"), e.getMessage());
         assertTrue(e.getMessage().contains("META-INF/services/" + Unprovided.class.getName()), e.getMessage());
         assertTrue(e.getMessage().contains(".unprovided(...)"), e.getMessage());
@@ -73,10 +91,11 @@ class ProviderDiscoveryTest {
 
     @Test
     void coreRegistersADefaultForEverySpi() {
-        assertEquals("git-cli", Providers.best(GitBackend.class, GitBackend::priority, "git", "").name());
-        assertEquals("claude-code", Providers.best(AgentLauncher.class, AgentLauncher::priority, "agent", "").name());
-        assertEquals("json-files", Providers.best(StateStore.Provider.class, StateStore.Provider::priority, "stateStore", "").name());
-        assertTrue(Providers.best(CiRunner.class, CiRunner::priority, "ci", "").name().startsWith("command"));
+        assertEquals("git-cli", Providers.all(GitBackend.class, GitBackend::priority).get(0).name());
+        assertEquals("claude-code", Providers.all(AgentLauncher.class, AgentLauncher::priority).get(0).name());
+        assertEquals("json-files", Providers.all(StateStore.Provider.class, StateStore.Provider::priority).get(0).name());
+        assertTrue(Providers.all(CiRunner.class, CiRunner::priority).get(0).name().startsWith("command"));
+        assertTrue(new dev.agentorchestrator.git.GitCliBackend().availability().usable(), "git is installed here");
     }
 
     @Test

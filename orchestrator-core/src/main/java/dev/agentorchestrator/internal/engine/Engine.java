@@ -1,6 +1,5 @@
 package dev.agentorchestrator.internal.engine;
 
-import dev.agentorchestrator.AgentLaunchException;
 import dev.agentorchestrator.AwaitTimeoutException;
 import dev.agentorchestrator.ConfigurationException;
 import dev.agentorchestrator.Events;
@@ -8,31 +7,35 @@ import dev.agentorchestrator.Feature;
 import dev.agentorchestrator.GitException;
 import dev.agentorchestrator.IllegalStateTransitionException;
 import dev.agentorchestrator.InvalidFeatureNameException;
-import dev.agentorchestrator.MergeRequest;
-import dev.agentorchestrator.MergeResult;
 import dev.agentorchestrator.Orchestrator;
+import dev.agentorchestrator.OrchestratorClosedException;
+import dev.agentorchestrator.OrchestratorEvent;
 import dev.agentorchestrator.OrchestratorException;
+import dev.agentorchestrator.RemoveRequest;
 import dev.agentorchestrator.Session;
 import dev.agentorchestrator.SessionState;
 import dev.agentorchestrator.StatusSnapshot;
 import dev.agentorchestrator.WorktreeSetup;
-import dev.agentorchestrator.agents.ProcessTrees;
 import dev.agentorchestrator.spi.AgentLauncher;
 import dev.agentorchestrator.spi.CiRunner;
 import dev.agentorchestrator.spi.GitBackend;
 import dev.agentorchestrator.spi.GitRepository;
+import dev.agentorchestrator.spi.SessionRecord;
+import dev.agentorchestrator.spi.SessionRecord.Halt;
 import dev.agentorchestrator.spi.StateStore;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.github.resilience4j.retry.RetryRegistry;
+import io.github.resilience4j.timelimiter.TimeLimiterConfig;
+import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,36 +43,38 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running {@link Orchestrator}: owns the repository handle, the store, the scheduler, the
- * supervisor and the event hub, and nothing static, so several engines (on different
- * repositories) can live in one JVM.
+ * The running {@link Orchestrator}: the API facade over the parts it owns (repository, store,
+ * lifecycle, scheduler, runner, event hub, Resilience4j registries). Nothing static, so several
+ * engines on different repositories can live in one JVM. Decisions about a session are made by
+ * {@link Lifecycle} (what may happen) and the {@link Pipeline}'s steps (what to do next).
  */
 public final class Engine implements Orchestrator {
     private static final Logger log = LoggerFactory.getLogger(Engine.class);
 
     private final EngineConfig config;
     private final GitRepository git;
+    private final String gitDescription;
     private final StateStore store;
     private final EngineLock lock;
     private final EventHub events;
     private final Lifecycle lifecycle;
     private final Scheduler scheduler;
-    private final Supervisor supervisor;
+    private final SessionRunner runner;
     private final WorktreeProvisioner provisioner;
-    private final AgentLauncher defaultAgent;
-    private final Map<String, AgentLauncher> featureAgents = new ConcurrentHashMap<>();
-    private final Map<String, WorktreeSetup> featureSetups = new ConcurrentHashMap<>();
-    private final ExecutorService workers;
-    private final ScheduledExecutorService timers;
-    private final ExecutorService ownedListenerExecutor;
+    private final AgentResolver agents;
+    private final String agentDescription;
+    private final CiRunner ci;
     private final String defaultBase;
+    private final ExecutorService workers;
+    private final ExecutorService ownedListenerExecutor;
     private final Thread shutdownHook;
     private final Object addLock = new Object();
     private volatile boolean closed;
 
-    private Engine(EngineConfig config, GitRepository git, StateStore store, EngineLock lock) {
+    private Engine(EngineConfig config, GitRepository git, String gitDescription, StateStore store, EngineLock lock) {
         this.config = config;
         this.git = git;
+        this.gitDescription = gitDescription;
         this.store = store;
         this.lock = lock;
         this.ownedListenerExecutor = config.listenerExecutor().isPresent() ? null
@@ -77,29 +82,59 @@ public final class Engine implements Orchestrator {
         this.events = new EventHub(config.listenerExecutor().orElse(ownedListenerExecutor));
         config.listeners().forEach(events::subscribe);
         this.lifecycle = new Lifecycle(store, events, Clock.systemUTC());
-        this.scheduler = new Scheduler(config.maxParallelSessions(), lifecycle);
+        BulkheadRegistry bulkheads = BulkheadRegistry.of(BulkheadConfig.custom()
+                .maxConcurrentCalls(config.maxParallelSessions()).maxWaitDuration(Duration.ZERO).build());
+        this.scheduler = new Scheduler(bulkheads.bulkhead("agent-sessions"), lifecycle, events);
         Path worktrees = config.worktreesDirectory().orElseGet(() ->
                 git.workTree().resolveSibling(git.workTree().getFileName() + ".worktrees"));
         this.provisioner = new WorktreeProvisioner(git, worktrees, config.branchPrefix());
-        this.defaultAgent = config.agent().orElseGet(() -> Providers.best(AgentLauncher.class, AgentLauncher::priority,
-                "agent", "add a launcher to the classpath (orchestrator-core registers Claude Code)"));
-        CiRunner ci = config.ci().orElseGet(() -> Providers.best(CiRunner.class, CiRunner::priority, "ci",
-                "use Ci.command(...) or Ci.none()"));
+        if (config.agent().isPresent()) {
+            this.agents = new AgentResolver(config.agent().get());
+            this.agentDescription = config.agent().get().name() + " (given)";
+        } else {
+            Providers.Choice<AgentLauncher> choice = Providers.best(AgentLauncher.class, AgentLauncher::priority,
+                    AgentLauncher::name, AgentLauncher::availability, "agent",
+                    "add a launcher to the classpath (orchestrator-core registers Claude Code) or install its CLI");
+            this.agents = new AgentResolver(choice.chosen());
+            this.agentDescription = choice.chosen().name() + " (found: " + choice.chosenDetail() + ")";
+        }
+        this.ci = config.ci().orElseGet(() -> Providers.best(CiRunner.class, CiRunner::priority, CiRunner::name,
+                r -> dev.agentorchestrator.spi.Availability.usable(r.name()), "ci", "use Ci.command(...) or Ci.none()").chosen());
         this.defaultBase = config.baseBranch().or(git::currentBranch).orElseThrow(() -> new ConfigurationException(
                 "baseBranch is not set and the main worktree " + git.workTree() + " is on a detached HEAD;"
                         + " set Orchestrator.builder().baseBranch(\"main\") or check out a branch"));
         this.workers = Executors.newCachedThreadPool(daemon("orchestrator-session"));
-        this.timers = Executors.newSingleThreadScheduledExecutor(daemon("orchestrator-timer"));
-        this.supervisor = new Supervisor(config, lifecycle, scheduler, provisioner, git, ci, store::log, this::agentFor,
-                name -> featureSetups.getOrDefault(name, config.setup()), events, workers, timers);
-        scheduler.dispatchTo(supervisor::dispatch);
+        RetryRegistry retries = RetryRegistry.of(config.launchRetry());
+        retries.getEventPublisher().onEntryAdded(added -> added.getAddedEntry().getEventPublisher().onRetry(e -> {
+            String session = e.getName().substring("launch-".length());
+            String reason = String.valueOf(e.getLastThrowable() == null ? "" : e.getLastThrowable().getMessage());
+            lifecycle.note(session, "agent launch failed, try " + e.getNumberOfRetryAttempts() + " of "
+                    + config.launchRetry().getMaxAttempts() + ": " + reason);
+            events.publish(new OrchestratorEvent.LaunchRetried(lifecycle.now(), session, e.getNumberOfRetryAttempts(),
+                    config.launchRetry().getMaxAttempts(), e.getWaitInterval(), reason));
+        }));
+        TimeLimiterRegistry limiters = TimeLimiterRegistry.of(TimeLimiterConfig.custom()
+                .timeoutDuration(config.sessionTimeout()).cancelRunningFuture(false).build());
+        this.runner = new SessionRunner(lifecycle, scheduler, workers, config.stopGrace());
+        runner.pipeline(Pipeline.assemble(config, lifecycle, provisioner, git, store, agents, events, retries,
+                limiters.timeLimiter("agent-turn"), ci));
+        scheduler.dispatchTo(runner::start);
         this.shutdownHook = new Thread(this::closeQuietly, "orchestrator-shutdown");
     }
 
     /** Resolves the defaults, recovers what a previous engine left, adds the configured features. */
     public static Orchestrator start(EngineConfig config) {
-        GitBackend backend = config.git().orElseGet(() -> Providers.best(GitBackend.class, GitBackend::priority, "git",
-                "add orchestrator-jgit to the classpath, or install git"));
+        GitBackend backend;
+        String gitDescription;
+        if (config.git().isPresent()) {
+            backend = config.git().get();
+            gitDescription = backend.name() + " (given)";
+        } else {
+            Providers.Choice<GitBackend> choice = Providers.best(GitBackend.class, GitBackend::priority, GitBackend::name,
+                    GitBackend::availability, "git", "add orchestrator-jgit to the classpath, or install git");
+            backend = choice.chosen();
+            gitDescription = backend.name() + " (found: " + choice.chosenDetail() + ")";
+        }
         GitRepository git = backend.open(config.repo());
         EngineLock lock = null;
         StateStore store = null;
@@ -107,10 +142,14 @@ public final class Engine implements Orchestrator {
             lock = EngineLock.acquire(git.commonDir());
             Path commonDir = git.commonDir();
             store = config.stateStore().orElseGet(() -> Providers.best(StateStore.Provider.class,
-                    StateStore.Provider::priority, "stateStore", "add a StateStore.Provider").open(commonDir));
-            Engine engine = new Engine(config, git, store, lock);
+                    StateStore.Provider::priority, StateStore.Provider::name,
+                    p -> dev.agentorchestrator.spi.Availability.usable(p.name()), "stateStore",
+                    "add a StateStore.Provider").chosen().open(commonDir));
+            Engine engine = new Engine(config, git, gitDescription, store, lock);
+            log.info("{}", engine.describe());
             engine.recover();
-            engine.addConfiguredFeatures(config.features());
+            new FeatureReconciler(engine.lifecycle, engine.agents, config.setup()).reconcile(config.features(),
+                    engine::addFeature);
             Runtime.getRuntime().addShutdownHook(engine.shutdownHook);
             engine.scheduler.pump();
             return engine;
@@ -126,67 +165,51 @@ public final class Engine implements Orchestrator {
         }
     }
 
-    /** Sessions a previous engine left mid-work get INTERRUPTED (their agents ended); queued ones queue again. */
+    /**
+     * Takes over what a previous engine left: an agent still running is ended through its
+     * launcher; work that was in progress is marked (INTERRUPTED, or STOPPED when a stop was
+     * asked); work that was queued, and accepted follow-up prompts, are queued again.
+     */
     private void recover() {
-        for (Session s : lifecycle.loadAll()) {
-            if (s.state().isActive()) {
-                String ended = "";
-                if (s.agentPid().isPresent()) {
-                    var alive = ProcessTrees.find(s.agentPid().getAsLong(), s.agentStartedAt());
-                    if (alive.isPresent()) {
-                        ProcessTrees.terminate(alive.get(), config.stopGrace());
-                        ended = "; its agent (pid " + s.agentPid().getAsLong() + ") was still running and has been ended";
-                    }
-                }
-                lifecycle.transition(s.name(), SessionState.INTERRUPTED, "the orchestrator that ran this session ended while it was "
-                        + s.state() + ended + "; prompt it to resume", Session.Builder::noAgentProcess);
-            } else if (s.state() == SessionState.QUEUED) {
-                scheduler.enqueue(s.name(), Scheduler.Kind.START);
-            } else if (s.state().isSettled() && !s.state().isTerminal() && !s.pendingPrompts().isEmpty()) {
-                scheduler.enqueue(s.name(), Scheduler.Kind.RESUME);
+        for (SessionRecord s : lifecycle.loadAll()) {
+            boolean crashed = s.work() == Session.Work.RUNNING || s.state().isActive() || s.agentHandle().isPresent();
+            SessionRecord now = s;
+            if (crashed) {
+                String ended = s.agentHandle().map(h -> endOrphan(s, h)).orElse("");
+                now = lifecycle.change(s.name(), "", r -> afterCrash(r, ended));
+            }
+            if (now.work() == Session.Work.QUEUED) {
+                scheduler.enqueue(now.name());
             }
         }
     }
 
-    private void addConfiguredFeatures(List<Feature> features) {
-        for (Feature f : features) {
-            if (lifecycle.find(f.name()).isPresent()) {
-                // Started again with the same features: keep the stored session, adopt its settings.
-                f.agent().ifPresent(a -> featureAgents.put(f.name(), a));
-                f.setup().ifPresent(s -> featureSetups.put(f.name(), s));
-                log.info("feature {} is already a session of this repository; keeping it as stored", f.name());
-            }
+    private String endOrphan(SessionRecord s, String handle) {
+        Optional<AgentLauncher> launcher = agents.byName(s);
+        if (launcher.isEmpty()) {
+            return "; its agent (" + handle + ") could not be checked: no launcher named '" + s.agent() + "' is known";
         }
-        List<Feature> toAdd = new ArrayList<>(features.stream().filter(f -> lifecycle.find(f.name()).isEmpty()).toList());
-        // Dependencies first, so a feature may name one listed after it in the builder.
-        while (!toAdd.isEmpty()) {
-            Feature next = toAdd.stream().filter(f -> f.dependsOn().stream().allMatch(d -> lifecycle.find(d).isPresent()))
-                    .findFirst().orElse(null);
-            if (next == null) {
-                List<String> names = toAdd.stream().map(Feature::name).toList();
-                throw new ConfigurationException("features " + names + " depend on features that are neither configured"
-                        + " nor stored, or on each other in a cycle: "
-                        + toAdd.stream().map(f -> f.name() + " -> " + f.dependsOn()).toList()
-                        + ". Add the missing features or break the cycle.");
-            }
-            addFeature(next);
-            toAdd.remove(next);
-        }
+        return launcher.get().end(handle, config.stopGrace())
+                ? "; its agent (" + handle + ") was still running and has been ended" : "";
     }
 
-    private AgentLauncher agentFor(Session s) {
-        AgentLauncher own = featureAgents.get(s.name());
-        if (own != null) {
-            return own;
+    private static SessionRecord.Builder afterCrash(SessionRecord r, String ended) {
+        SessionRecord.Builder b = r.toBuilder().agentHandle(null).halt(Halt.NONE);
+        if (r.halt() == Halt.STOP) {
+            b.work(Session.Work.NONE).pendingPrompts(List.of());
+            return r.state() != SessionState.STOPPED && r.state().canMoveTo(SessionState.STOPPED)
+                    ? b.state(SessionState.STOPPED).message("stopped on request" + ended) : b;
         }
-        if (defaultAgent.name().equals(s.agent())) {
-            return defaultAgent;
+        boolean more = r.state() == SessionState.QUEUED || !r.pendingPrompts().isEmpty();
+        b.work(more ? Session.Work.QUEUED : Session.Work.NONE);
+        if (Transition.INTERRUPT.allowedFrom(r.state())) {
+            b.state(SessionState.INTERRUPTED).message("the orchestrator that ran this session ended while it was "
+                    + r.state() + ended + "; prompt it to resume");
+        } else if (r.work() == Session.Work.RUNNING && r.state() == SessionState.IDLE && !more) {
+            b.message("the orchestrator ended before this turn's commits were tested" + ended
+                    + "; prompt the session to go on");
         }
-        return Providers.all(AgentLauncher.class, AgentLauncher::priority).stream()
-                .filter(a -> a.name().equals(s.agent())).findFirst()
-                .orElseThrow(() -> new AgentLaunchException("Session '" + s.name() + "' runs agent '" + s.agent()
-                        + "', which this orchestrator was not given; pass it with Orchestrator.builder().agent(...)"
-                        + " or the feature's own agent"));
+        return b;
     }
 
     @Override
@@ -199,7 +222,7 @@ public final class Engine implements Orchestrator {
         ensureOpen();
         synchronized (addLock) {
             String name = feature.name();
-            Optional<Session> existing = lifecycle.find(name);
+            Optional<SessionRecord> existing = lifecycle.find(name);
             if (existing.isPresent()) {
                 throw new InvalidFeatureNameException(name, "session-free", "Invalid feature name '" + name
                         + "': a session of that name already exists (state " + existing.get().state()
@@ -218,120 +241,117 @@ public final class Engine implements Orchestrator {
                         + git.workTree() + (git.resolve("HEAD").isEmpty() ? " (the repository has no commits yet; make a first commit)"
                         : "; name an existing branch with Feature.builder(...).baseBranch(...)"));
             }
-            AgentLauncher agent = feature.agent().orElse(defaultAgent);
-            feature.agent().ifPresent(a -> featureAgents.put(name, a));
-            feature.setup().ifPresent(s -> featureSetups.put(name, s));
-            Session session = Session.queued(name, feature.prompt(), base, provisioner.branchFor(name),
-                    feature.dependsOn(), agent.name(), lifecycle.now());
-            lifecycle.create(session);
-            scheduler.enqueue(name, Scheduler.Kind.START);
-            return lifecycle.get(name);
+            AgentLauncher agent = agents.forNewFeature(name, feature.agent());
+            WorktreeSetup setup = feature.setup().orElse(config.setup());
+            SessionRecord created = lifecycle.create(SessionRecord.queued(name, feature.prompt(), base,
+                    provisioner.branchFor(name), feature.dependsOn(), agent.name(), agent.settings(), setup, lifecycle.now()));
+            scheduler.enqueue(name);
+            return created.view();
         }
     }
 
     @Override
     public List<Session> sessions() {
-        return lifecycle.all();
+        return lifecycle.snapshot().sessions();
     }
 
     @Override
     public Session session(String name) {
-        return lifecycle.get(name);
+        return lifecycle.get(name).view();
     }
 
     @Override
     public Optional<Session> findSession(String name) {
-        return lifecycle.find(name);
+        return lifecycle.find(name).map(SessionRecord::view);
     }
 
     @Override
     public Session prompt(String name, String prompt) {
         ensureOpen();
         if (prompt == null || prompt.isBlank()) {
-            throw new ConfigurationException("prompt for session '" + name + "' must not be blank");
+            throw new ConfigurationException("The prompt for session '" + name + "' is " + (prompt == null ? "null" : "blank")
+                    + "; say what the agent should do next.");
         }
-        Session s = lifecycle.get(name);
+        SessionRecord s = lifecycle.get(name);
         if (s.state() == SessionState.MERGED || s.state() == SessionState.MERGING) {
             throw new IllegalStateTransitionException(name, s.state(), SessionState.RUNNING, "Session '" + name + "' is "
                     + s.state() + " and takes no more prompts; add a new feature for more work.");
         }
-        if (supervisor.offerInput(name, prompt)) {
-            lifecycle.note(name, "follow-up sent to the running agent: " + Lifecycle.oneLine(prompt));
-            return lifecycle.get(name);
-        }
-        Session after = lifecycle.updateFrom(name, stored -> stored.toBuilder().pendingPrompts(append(stored.pendingPrompts(), prompt)));
+        agents.resolve(s); // a session that could not run its agent refuses the prompt now, not at launch
+        SessionRecord after = lifecycle.change(name, "", r -> {
+            List<String> prompts = new ArrayList<>(r.pendingPrompts());
+            prompts.add(prompt);
+            SessionRecord.Builder b = r.toBuilder().pendingPrompts(prompts);
+            if (r.work() == Session.Work.NONE && r.state().isSettled() && !r.state().isTerminal()) {
+                b.work(Session.Work.QUEUED);
+            }
+            return b;
+        });
         lifecycle.note(name, "follow-up queued: " + Lifecycle.oneLine(prompt));
-        if (after.state().isSettled()) {
-            scheduler.enqueue(name, Scheduler.Kind.RESUME);
+        if (after.work() == Session.Work.QUEUED) {
+            scheduler.enqueue(name);
         }
-        return lifecycle.get(name);
-    }
-
-    private static List<String> append(List<String> list, String item) {
-        List<String> out = new ArrayList<>(list);
-        out.add(item);
-        return out;
+        return after.view();
     }
 
     @Override
     public Session stop(String name) {
         ensureOpen();
-        Session s = lifecycle.get(name);
-        if (s.state() == SessionState.STOPPED) {
-            return s;
-        }
+        SessionRecord s = lifecycle.get(name);
         if (s.state() == SessionState.MERGED || s.state() == SessionState.MERGING) {
             throw new IllegalStateTransitionException(name, s.state(), SessionState.STOPPED);
         }
         scheduler.cancel(name);
-        lifecycle.update(name, b -> b.pendingPrompts(List.of()));
-        if (supervisor.requestStop(name) || s.state() == SessionState.CREATING_WORKTREE) {
-            awaitQuietly(name, config.stopGrace().plusSeconds(30));
+        SessionRecord after = lifecycle.requestHalt(name, Halt.STOP, "stopped on request");
+        if (after.work() == Session.Work.RUNNING) {
+            runner.interrupt(name);
+            awaitQuietly(snapshot -> snapshot.session(name).map(x -> x.work() == Session.Work.NONE).orElse(true),
+                    config.stopGrace().plusSeconds(30));
         }
-        lifecycle.transitionIf(name, st -> st != SessionState.STOPPED && st.canMoveTo(SessionState.STOPPED) && !st.isActive(),
-                SessionState.STOPPED, "stopped on request", Session.Builder::noAgentProcess);
-        return lifecycle.get(name);
+        return lifecycle.get(name).view();
     }
 
-    private void awaitQuietly(String name, Duration timeout) {
+    private void awaitQuietly(java.util.function.Predicate<StatusSnapshot> condition, Duration timeout) {
         try {
-            lifecycle.awaitCondition(all -> all.stream().filter(x -> x.name().equals(name))
-                    .allMatch(x -> !x.state().isActive()), timeout);
+            lifecycle.awaitCondition(condition, timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
     @Override
-    public void remove(String name, boolean deleteBranch, boolean force) {
+    public void remove(RemoveRequest request) {
         ensureOpen();
-        Session s = lifecycle.get(name);
+        String name = request.feature();
+        SessionRecord s = lifecycle.get(name);
         Optional<Path> worktree = s.worktree().filter(p -> git.findWorktree(p).isPresent());
         // Check everything before changing anything, so a refusal loses nothing.
-        if (!force && worktree.isPresent() && git.isDirty(worktree.get())) {
-            throw new GitException("Session '" + name + "': the worktree " + worktree.get() + " has uncommitted changes"
-                    + " (" + git.uncommittedChanges(worktree.get()).size() + " files); commit them, or remove with force=true");
+        if (!request.forced() && worktree.isPresent() && git.isDirty(worktree.get())) {
+            throw new GitException("Session '" + name + "': the worktree " + worktree.get() + " has uncommitted changes ("
+                    + git.uncommittedChanges(worktree.get()).size() + " files); commit them, or remove with"
+                    + " RemoveRequest.of(\"" + name + "\").force()");
         }
-        if (deleteBranch && !force && git.branchExists(s.branch()) && git.divergence(s.branch(), s.baseBranch()).ahead() > 0) {
+        if (request.deleteBranch() && !request.forced() && git.branchExists(s.branch())
+                && git.divergence(s.branch(), s.baseBranch()).ahead() > 0) {
             throw new GitException("Session '" + name + "': the branch " + s.branch() + " has "
                     + git.divergence(s.branch(), s.baseBranch()).ahead() + " commit(s) not merged into " + s.baseBranch()
-                    + "; merge it, keep the branch (deleteBranch=false), or remove with force=true");
+                    + "; merge it, keep the branch with RemoveRequest.of(\"" + name + "\").keepBranch(), or force it with"
+                    + " RemoveRequest.of(\"" + name + "\").force()");
         }
-        if (s.state().isActive() || !s.state().isSettled()) {
+        if (s.work() != Session.Work.NONE || s.state().isActive()) {
             stop(name);
         }
-        worktree.ifPresent(p -> git.removeWorktree(p, force));
-        if (deleteBranch && git.branchExists(s.branch())) {
+        worktree.ifPresent(p -> git.removeWorktree(p, request.forced()));
+        if (request.deleteBranch() && git.branchExists(s.branch())) {
             git.deleteBranch(s.branch(), true);
         }
         lifecycle.delete(name);
-        featureAgents.remove(name);
-        featureSetups.remove(name);
+        agents.forget(name);
     }
 
     @Override
     public StatusSnapshot status() {
-        return new StatusSnapshot(lifecycle.now(), lifecycle.all());
+        return lifecycle.snapshot();
     }
 
     @Override
@@ -339,25 +359,20 @@ public final class Engine implements Orchestrator {
         return events;
     }
 
-    private boolean settled(Session s) {
-        return (s.state().isSettled() && s.pendingPrompts().isEmpty() && !scheduler.isQueued(s.name())
-                && !supervisor.hasFollowUpWork(s.name()))
-                || scheduler.blockedForGood(s);
-    }
-
     @Override
     public Session await(String name, Duration timeout) {
         lifecycle.get(name);
         boolean ok;
         try {
-            ok = lifecycle.awaitCondition(all -> all.stream().filter(s -> s.name().equals(name)).allMatch(this::settled), timeout);
+            ok = lifecycle.awaitCondition(snapshot -> snapshot.isSettled(name), timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new OrchestratorException("interrupted while waiting for session '" + name + "'", e);
         }
-        Session s = lifecycle.find(name).orElseThrow(() -> new OrchestratorException("session '" + name + "' was removed while waiting"));
+        Session s = findSession(name).orElseThrow(() -> new OrchestratorException("session '" + name
+                + "' was removed while waiting"));
         if (!ok) {
-            throw new AwaitTimeoutException(timeout, "session '" + name + "' is still " + s.state());
+            throw new AwaitTimeoutException(timeout, "session '" + name + "' is not settled: " + s);
         }
         return s;
     }
@@ -366,7 +381,7 @@ public final class Engine implements Orchestrator {
     public StatusSnapshot awaitAll(Duration timeout) {
         boolean ok;
         try {
-            ok = lifecycle.awaitCondition(all -> all.stream().allMatch(this::settled), timeout);
+            ok = lifecycle.awaitCondition(StatusSnapshot::allSettled, timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new OrchestratorException("interrupted while waiting for all sessions", e);
@@ -374,16 +389,9 @@ public final class Engine implements Orchestrator {
         StatusSnapshot snapshot = status();
         if (!ok) {
             throw new AwaitTimeoutException(timeout, "these sessions are not settled: " + snapshot.sessions().stream()
-                    .filter(s -> !settled(s)).map(s -> s.name() + " (" + s.state() + ")").toList());
+                    .filter(s -> !snapshot.isSettled(s.name())).map(Session::toString).toList());
         }
         return snapshot;
-    }
-
-    @Override
-    public MergeResult merge(MergeRequest request) {
-        lifecycle.get(request.feature());
-        throw new UnsupportedOperationException("Merging through the orchestrator arrives with the merge queue; until then"
-                + " merge the branch '" + lifecycle.get(request.feature()).branch() + "' with git, then remove the session.");
     }
 
     @Override
@@ -398,14 +406,17 @@ public final class Engine implements Orchestrator {
             // the JVM is exiting and this is the hook itself
         }
         scheduler.close();
-        supervisor.closeAll();
-        try {
-            lifecycle.awaitCondition(all -> all.stream().noneMatch(s -> s.state().isActive()), config.stopGrace().plusSeconds(30));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        List<String> live = runner.liveSessions();
+        for (String name : live) {
+            try {
+                lifecycle.requestHalt(name, Halt.INTERRUPT, "the orchestrator is closing");
+            } catch (OrchestratorException e) {
+                log.warn("could not mark session {} for interruption", name, e);
+            }
         }
+        live.parallelStream().forEach(runner::interrupt);
+        awaitQuietly(snapshot -> runner.liveSessions().isEmpty(), config.stopGrace().plusSeconds(30));
         workers.shutdown();
-        timers.shutdownNow();
         try {
             workers.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -431,8 +442,24 @@ public final class Engine implements Orchestrator {
 
     private void ensureOpen() {
         if (closed) {
-            throw new dev.agentorchestrator.OrchestratorClosedException();
+            throw new OrchestratorClosedException();
         }
+    }
+
+    /** What this engine runs on, for the log at start. */
+    String describe() {
+        return "agent-orchestrator on " + git.workTree() + ": git backend " + gitDescription + ", agent " + agentDescription
+                + ", CI " + ci.name() + ", base branch " + defaultBase + ", up to " + config.maxParallelSessions()
+                + " agents at once, steps " + runner.pipeline().stream().map(SessionRunner.Step::name).toList();
+    }
+
+    /** {@code Orchestrator[/path/repo, git=jgit, agent=claude-code, 3 sessions: auth RUNNING, ui QUEUED]}. */
+    @Override
+    public String toString() {
+        List<String> sessions = lifecycle.all().stream().map(s -> s.name() + " " + s.state()).toList();
+        return "Orchestrator[" + git.workTree() + ", git=" + gitDescription.split(" ")[0] + ", agent="
+                + agents.defaultAgent().name() + ", " + sessions.size() + " session" + (sessions.size() == 1 ? "" : "s")
+                + (sessions.isEmpty() ? "" : ": " + String.join(", ", sessions)) + (closed ? ", closed" : "") + "]";
     }
 
     private static ThreadFactory daemon(String prefix) {

@@ -1,17 +1,21 @@
 package dev.agentorchestrator.internal.engine;
 
 import dev.agentorchestrator.Feature;
+import dev.agentorchestrator.OrchestratorEvent;
 import dev.agentorchestrator.WorktreeSetup;
 import dev.agentorchestrator.spi.AgentLauncher;
 import dev.agentorchestrator.spi.CiRunner;
 import dev.agentorchestrator.spi.GitBackend;
+import dev.agentorchestrator.spi.SessionStep;
 import dev.agentorchestrator.spi.StateStore;
+import io.github.resilience4j.retry.RetryConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 /** Everything the builder collected, checked field by field; the engine resolves the defaults. */
 public record EngineConfig(
@@ -29,9 +33,9 @@ public record EngineConfig(
         Duration sessionTimeout,
         Duration ciTimeout,
         Duration stopGrace,
-        int launchAttempts,
-        Duration launchBackoff,
+        RetryConfig launchRetry,
         Map<String, String> agentEnvironment,
         Optional<Executor> listenerExecutor,
-        List<java.util.function.Consumer<? super dev.agentorchestrator.OrchestratorEvent>> listeners) {
+        List<Consumer<? super OrchestratorEvent>> listeners,
+        Map<SessionStep.Phase, List<SessionStep>> steps) {
 }

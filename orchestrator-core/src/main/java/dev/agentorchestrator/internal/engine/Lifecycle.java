@@ -4,7 +4,10 @@ import dev.agentorchestrator.IllegalStateTransitionException;
 import dev.agentorchestrator.OrchestratorEvent;
 import dev.agentorchestrator.Session;
 import dev.agentorchestrator.SessionState;
+import dev.agentorchestrator.StatusSnapshot;
 import dev.agentorchestrator.UnknownSessionException;
+import dev.agentorchestrator.spi.SessionRecord;
+import dev.agentorchestrator.spi.SessionRecord.Halt;
 import dev.agentorchestrator.spi.StateStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,20 +18,34 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
- * The one place where sessions change: every state change is checked against
- * {@link SessionState#canMoveTo}, written to the store under its lock, mirrored in memory, noted
- * in the transcript and published, in that order. Waiters are woken on every change.
+ * The one place where sessions change. Every change is computed from the record as stored, inside
+ * {@link StateStore#update} (so the check of a {@link Transition}'s from-states and of a pending
+ * halt can never be separated from the write), then mirrored in memory, noted in the transcript and
+ * published, all while holding the session's own lock, so that the in-memory copy never goes back
+ * to an older revision and the events of one session are published in revision order.
+ *
+ * <p>A <em>halt</em> (a stop request, or the orchestrator closing) is part of the record: a
+ * forward transition applied while one is pending does not happen; the halt is carried out in its
+ * place, in the same write, and {@link Applied#halted()} tells the caller to end its work.
  */
 final class Lifecycle {
+
+    /** The result of {@link #apply}: the stored record, and whether a pending halt took the transition's place. */
+    record Applied(SessionRecord record, boolean halted) {
+    }
 
     private final StateStore store;
     private final EventHub events;
     private final Clock clock;
-    private final Map<String, Session> sessions = new LinkedHashMap<>();
+    private final Map<String, SessionRecord> sessions = new LinkedHashMap<>();
+    private final Map<String, Object> sessionLocks = new ConcurrentHashMap<>();
     private final Object monitor = new Object();
     /** Bumped on every change under {@link #monitor}, so a waiter never misses one. */
     private long version;
@@ -44,108 +61,156 @@ final class Lifecycle {
     }
 
     /** Loads what the store holds into memory (at start, before anything runs). */
-    List<Session> loadAll() {
-        List<Session> all = store.loadAll();
+    List<SessionRecord> loadAll() {
+        List<SessionRecord> all = store.loadAll();
         synchronized (monitor) {
-            all.stream().sorted(Comparator.comparing(Session::createdAt)).forEach(s -> sessions.put(s.name(), s));
+            all.stream().sorted(Comparator.comparing(SessionRecord::createdAt)).forEach(s -> sessions.put(s.name(), s));
+            version++;
         }
         return all;
     }
 
-    void create(Session session) {
-        store.create(session);
-        synchronized (monitor) {
-            sessions.put(session.name(), session);
-            version++;
-            monitor.notifyAll();
+    SessionRecord create(SessionRecord record) {
+        synchronized (lockOf(record.name())) {
+            store.create(record);
+            SessionRecord stored = store.load(record.name()).orElse(record);
+            remember(stored);
+            store.log(record.name()).append(note("added; prompt: " + oneLine(record.prompt())));
+            events.publish(new OrchestratorEvent.FeatureAdded(now(), record.name(), stored.view()));
+            return stored;
         }
-        store.log(session.name()).append(note("added; prompt: " + oneLine(session.prompt())));
-        events.publish(new OrchestratorEvent.FeatureAdded(now(), session.name(), session));
     }
 
     /**
-     * Moves a session to {@code to}, applying {@code also} to the rest of the record in the same
-     * write.
+     * Applies a named transition, with {@code also} changing the rest of the record in the same write.
      *
-     * @throws IllegalStateTransitionException when the lifecycle does not allow the move; nothing is written
+     * @throws IllegalStateTransitionException when the stored state is not one the transition
+     *                                         starts from; nothing is written then
      */
-    Session transition(String name, SessionState to, String message, UnaryOperator<Session.Builder> also) {
-        return transitionFrom(name, to, message, (current, next) -> also.apply(next));
+    Applied apply(String name, Transition transition, String message, UnaryOperator<SessionRecord.Builder> also) {
+        return applyFrom(name, transition, message, (current, next) -> also.apply(next));
     }
 
-    /** Like {@link #transition}, with {@code also} seeing the record as stored, for changes computed from it. */
-    Session transitionFrom(String name, SessionState to, String message,
-                           java.util.function.BiFunction<Session, Session.Builder, Session.Builder> also) {
-        SessionState[] from = new SessionState[1];
-        Instant at = now();
-        Session after = store.update(name, current -> {
-            if (!current.state().canMoveTo(to)) {
-                throw new IllegalStateTransitionException(name, current.state(), to);
+    /** Like {@link #apply(String, Transition, String, UnaryOperator)}, with {@code also} seeing the stored record. */
+    Applied applyFrom(String name, Transition transition, String message,
+                      BiFunction<SessionRecord, SessionRecord.Builder, SessionRecord.Builder> also) {
+        boolean[] halted = new boolean[1];
+        SessionRecord after = change(name, message, current -> {
+            halted[0] = false;
+            SessionRecord.Builder next = also.apply(current, current.toBuilder());
+            if (transition.forward() && current.halt() != Halt.NONE) {
+                halted[0] = true;
+                return carryOutHalt(current, next);
             }
-            from[0] = current.state();
-            return also.apply(current, current.toBuilder().state(to).message(message).updatedAt(at)).build();
+            if (!transition.allowedFrom(current.state())) {
+                throw new IllegalStateTransitionException(name, current.state(), transition.to(), "Session '" + name
+                        + "' cannot " + transition.name().toLowerCase().replace('_', ' ') + " from " + current.state()
+                        + " (it may from " + transition.from() + ").");
+            }
+            return next.state(transition.to()).message(message);
         });
-        remember(after);
-        store.log(name).append(note(from[0] + " -> " + to + (message.isEmpty() ? "" : ": " + oneLine(message))));
-        events.publish(new OrchestratorEvent.StateChanged(at, name, from[0], to, message));
-        return after;
+        return new Applied(after, halted[0]);
     }
 
-    Session transition(String name, SessionState to, String message) {
-        return transition(name, to, message, b -> b);
-    }
-
-    /** Moves to {@code to} only if the session is in one of {@code expected}; empty otherwise. */
-    Optional<Session> transitionIf(String name, Predicate<SessionState> expected, SessionState to, String message,
-                                   UnaryOperator<Session.Builder> also) {
-        try {
-            SessionState state = get(name).state();
-            if (!expected.test(state)) {
-                return Optional.empty();
-            }
-            return Optional.of(transition(name, to, message, also));
-        } catch (IllegalStateTransitionException | UnknownSessionException e) {
-            return Optional.empty();
-        }
-    }
-
-    /** Changes fields other than the state. */
-    Session update(String name, UnaryOperator<Session.Builder> change) {
-        return updateFrom(name, current -> change.apply(current.toBuilder()));
+    Applied apply(String name, Transition transition, String message) {
+        return apply(name, transition, message, b -> b);
     }
 
     /**
-     * Changes fields other than the state, computing them from the record as stored (not from the
-     * in-memory copy, which a concurrent writer may have outdated), so no update is lost.
+     * Asks for a halt. When the engine is working on the session the halt is stored for that work
+     * to carry out at its next step; otherwise a stop happens at once.
      */
-    Session updateFrom(String name, java.util.function.Function<Session, Session.Builder> change) {
-        Instant at = now();
-        Session after = store.update(name, current -> {
-            Session.Builder next = change.apply(current).updatedAt(at);
-            Session built = next.build();
-            if (built.state() != current.state()) {
-                throw new IllegalStateTransitionException(name, current.state(), built.state(),
-                        "state changes go through Lifecycle.transition, not update");
+    SessionRecord requestHalt(String name, Halt halt, String reason) {
+        return change(name, reason, current -> {
+            SessionRecord.Builder next = current.toBuilder();
+            if (current.work() == Session.Work.RUNNING) {
+                Halt kept = current.halt() == Halt.STOP ? Halt.STOP : halt;
+                next.halt(kept);
+                if (kept == Halt.STOP) {
+                    next.pendingPrompts(List.of());
+                }
+                return next;
             }
-            return built;
+            if (halt == Halt.STOP) {
+                return carryOutHalt(current.toBuilder().halt(Halt.STOP).build(), next);
+            }
+            return next;
         });
-        remember(after);
-        return after;
+    }
+
+    /** Carries out {@code current.halt()} on top of {@code next}: the state it leads to, and no more work. */
+    static SessionRecord.Builder carryOutHalt(SessionRecord current, SessionRecord.Builder next) {
+        SessionState state = current.state();
+        next.halt(Halt.NONE).agentHandle(null);
+        if (current.halt() == Halt.STOP) {
+            next.work(Session.Work.NONE).pendingPrompts(List.of());
+            if (state != SessionState.STOPPED && Transition.STOP.allowedFrom(state)) {
+                next.state(SessionState.STOPPED).message("stopped on request");
+            }
+            return next;
+        }
+        if (Transition.INTERRUPT.allowedFrom(state)) {
+            // A follow-up accepted before the close is not lost: the next orchestrator delivers it.
+            return next.state(SessionState.INTERRUPTED)
+                    .work(current.pendingPrompts().isEmpty() ? Session.Work.NONE : Session.Work.QUEUED)
+                    .message("the orchestrator closed while the session was " + state + "; prompt it to resume");
+        }
+        // Not yet begun (QUEUED) or between turns: the next orchestrator picks the work up where it was.
+        boolean more = state == SessionState.QUEUED || !current.pendingPrompts().isEmpty();
+        return next.work(more ? Session.Work.QUEUED : Session.Work.NONE);
+    }
+
+    /**
+     * Changes a record, computing the change from the stored copy. When the state changes, the move
+     * must be in {@link SessionState}'s table, and a {@code StateChanged} event is published;
+     * otherwise a {@code SessionUpdated}.
+     */
+    SessionRecord change(String name, String message, Function<SessionRecord, SessionRecord.Builder> change) {
+        synchronized (lockOf(name)) {
+            Instant at = now();
+            SessionState[] from = new SessionState[1];
+            SessionRecord after = store.update(name, current -> {
+                from[0] = current.state();
+                SessionRecord next = change.apply(current).updatedAt(at).build();
+                if (next.state() != current.state() && !current.state().canMoveTo(next.state())) {
+                    throw new IllegalStateTransitionException(name, current.state(), next.state());
+                }
+                return next;
+            });
+            remember(after);
+            if (after.state() != from[0]) {
+                String text = after.message().isEmpty() ? message : after.message();
+                store.log(name).append(note(from[0] + " -> " + after.state() + (text.isEmpty() ? "" : ": " + oneLine(text))));
+                events.publish(new OrchestratorEvent.StateChanged(at, name, from[0], after.state(), after.message(),
+                        after.revision(), after.view()));
+            } else {
+                events.publish(new OrchestratorEvent.SessionUpdated(at, name, after.view()));
+            }
+            return after;
+        }
+    }
+
+    /** Changes fields other than the state, computed from the stored copy. */
+    SessionRecord update(String name, UnaryOperator<SessionRecord.Builder> change) {
+        return change(name, "", current -> change.apply(current.toBuilder()));
     }
 
     void delete(String name) {
-        store.delete(name);
-        synchronized (monitor) {
-            sessions.remove(name);
-            version++;
-            monitor.notifyAll();
+        synchronized (lockOf(name)) {
+            store.delete(name);
+            synchronized (monitor) {
+                sessions.remove(name);
+                version++;
+                monitor.notifyAll();
+            }
+            events.publish(new OrchestratorEvent.SessionRemoved(now(), name));
         }
-        events.publish(new OrchestratorEvent.SessionRemoved(now(), name));
+        sessionLocks.remove(name);
     }
 
-    Session get(String name) {
+    SessionRecord get(String name) {
         synchronized (monitor) {
-            Session s = sessions.get(name);
+            SessionRecord s = sessions.get(name);
             if (s == null) {
                 throw new UnknownSessionException(name, new ArrayList<>(sessions.keySet()));
             }
@@ -153,31 +218,38 @@ final class Lifecycle {
         }
     }
 
-    Optional<Session> find(String name) {
+    Optional<SessionRecord> find(String name) {
         synchronized (monitor) {
             return Optional.ofNullable(sessions.get(name));
         }
     }
 
-    List<Session> all() {
+    List<SessionRecord> all() {
         synchronized (monitor) {
             return List.copyOf(sessions.values());
         }
     }
 
-    /**
-     * Waits until {@code condition} holds for the set of sessions, or the timeout passes. The
-     * condition is evaluated without holding this object's monitor, because it may ask other
-     * components (the scheduler) that take their own locks and call back in here.
-     */
-    boolean awaitCondition(Predicate<List<Session>> condition, Duration timeout) throws InterruptedException {
+    /** Every session as the host sees it, at one moment. */
+    StatusSnapshot snapshot() {
+        List<Session> views = new ArrayList<>();
+        Instant at;
+        synchronized (monitor) {
+            at = now();
+            sessions.values().forEach(r -> views.add(r.view()));
+        }
+        return new StatusSnapshot(at, views);
+    }
+
+    /** Waits until {@code condition} holds for a snapshot, or the timeout passes. */
+    boolean awaitCondition(Predicate<StatusSnapshot> condition, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             long seen;
             synchronized (monitor) {
                 seen = version;
             }
-            if (condition.test(all())) {
+            if (condition.test(snapshot())) {
                 return true;
             }
             synchronized (monitor) {
@@ -192,24 +264,24 @@ final class Lifecycle {
         }
     }
 
-    /** Wakes waiters whose condition depends on something besides the records (the queue). */
-    void poke() {
-        synchronized (monitor) {
-            version++;
-            monitor.notifyAll();
-        }
-    }
-
     void note(String name, String text) {
         store.log(name).append(note(text));
     }
 
-    private void remember(Session after) {
+    /** Keeps the newer of the in-memory copy and {@code after}: the mirror never goes back in time. */
+    private void remember(SessionRecord after) {
         synchronized (monitor) {
-            sessions.put(after.name(), after);
+            SessionRecord known = sessions.get(after.name());
+            if (known == null || known.revision() <= after.revision()) {
+                sessions.put(after.name(), after);
+            }
             version++;
             monitor.notifyAll();
         }
+    }
+
+    private Object lockOf(String name) {
+        return sessionLocks.computeIfAbsent(name, n -> new Object());
     }
 
     private String note(String text) {

@@ -1,119 +1,114 @@
 package dev.agentorchestrator.internal.engine;
 
-import dev.agentorchestrator.Session;
-import dev.agentorchestrator.SessionState;
+import dev.agentorchestrator.OrchestratorEvent;
+import dev.agentorchestrator.spi.SessionRecord;
 import io.github.resilience4j.bulkhead.Bulkhead;
-import io.github.resilience4j.bulkhead.BulkheadConfig;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.function.Consumer;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 
 /**
- * Decides when queued work may start. A Resilience4j bulkhead bounds how many agents work at once;
- * work waits in arrival order and a feature also waits until every feature it depends on is ready
- * to merge or merged. A permit is held for a whole agent turn and released by
- * {@link #release()}.
+ * Decides when queued work may start. A Resilience4j {@link Bulkhead} (owned by the engine's
+ * registry) bounds how many sessions have their agents working at once; work waits in arrival
+ * order, and a session that has not started yet also waits until every feature it depends on is
+ * done ({@link dev.agentorchestrator.SessionState#isDone()}). Whether a session is queued is
+ * stored in its record ({@code work == QUEUED}); this class only keeps the order.
  */
 final class Scheduler {
 
-    /** What to do when a slot frees: start a feature from the beginning, or resume its agent. */
-    enum Kind { START, RESUME }
+    /** A slot taken for one session's work; giving it back twice is harmless. */
+    final class Permit {
+        private final String session;
+        private final AtomicBoolean held = new AtomicBoolean(true);
 
-    private static final Set<SessionState> DEPENDENCY_DONE = Set.of(SessionState.READY_TO_MERGE, SessionState.MERGED);
+        private Permit(String session) {
+            this.session = session;
+        }
+
+        void release() {
+            if (held.compareAndSet(true, false)) {
+                bulkhead.onComplete();
+                events.publish(new OrchestratorEvent.SlotReleased(lifecycle.now(), session, inUse(), max()));
+                pump();
+            }
+        }
+    }
 
     private final Bulkhead bulkhead;
     private final Lifecycle lifecycle;
-    private final Map<String, Kind> queue = new LinkedHashMap<>();
-    private Consumer<Map.Entry<String, Kind>> dispatcher = w -> { };
+    private final EventHub events;
+    private final LinkedHashSet<String> queue = new LinkedHashSet<>();
+    private BiConsumer<String, Permit> dispatcher = (name, permit) -> permit.release();
     private boolean closed;
 
-    Scheduler(int maxParallel, Lifecycle lifecycle) {
-        this.bulkhead = Bulkhead.of("agent-sessions", BulkheadConfig.custom()
-                .maxConcurrentCalls(maxParallel).maxWaitDuration(Duration.ZERO).build());
+    Scheduler(Bulkhead bulkhead, Lifecycle lifecycle, EventHub events) {
+        this.bulkhead = bulkhead;
         this.lifecycle = lifecycle;
+        this.events = events;
     }
 
-    void dispatchTo(Consumer<Map.Entry<String, Kind>> dispatcher) {
+    void dispatchTo(BiConsumer<String, Permit> dispatcher) {
         this.dispatcher = dispatcher;
     }
 
-    /** Queues work for a session; a session has at most one queued item (a START wins over a RESUME). */
-    void enqueue(String name, Kind kind) {
+    /** Queues a session whose record already says {@code work == QUEUED}; queuing it twice keeps one place. */
+    void enqueue(String name) {
         synchronized (this) {
-            queue.merge(name, kind, (old, neu) -> old == Kind.START ? old : neu);
+            queue.add(name);
         }
-        lifecycle.poke();
         pump();
-    }
-
-    synchronized boolean isQueued(String name) {
-        return queue.containsKey(name);
     }
 
     synchronized boolean cancel(String name) {
-        boolean removed = queue.remove(name) != null;
-        if (removed) {
-            lifecycle.poke();
-        }
-        return removed;
-    }
-
-    /** Returns a permit and lets the next queued work start. */
-    void release() {
-        bulkhead.onComplete();
-        pump();
+        return queue.remove(name);
     }
 
     /** Starts as much queued work as there are free slots, in queue order, skipping blocked work. */
     void pump() {
-        List<Map.Entry<String, Kind>> toRun = new ArrayList<>();
+        List<Permit> toRun = new ArrayList<>();
         synchronized (this) {
             if (closed) {
                 return;
             }
-            var it = queue.entrySet().iterator();
+            var it = queue.iterator();
             while (it.hasNext()) {
-                Map.Entry<String, Kind> next = it.next();
-                if (!dependenciesDone(next.getKey())) {
+                String next = it.next();
+                if (!dependenciesDone(next)) {
                     continue;
                 }
                 if (!bulkhead.tryAcquirePermission()) {
                     break;
                 }
                 it.remove();
-                toRun.add(Map.entry(next.getKey(), next.getValue()));
+                toRun.add(new Permit(next));
             }
         }
-        toRun.forEach(dispatcher);
+        for (Permit p : toRun) {
+            events.publish(new OrchestratorEvent.SlotAcquired(lifecycle.now(), p.session, inUse(), max()));
+            dispatcher.accept(p.session, p);
+        }
     }
 
-    /** True when the session waits for a dependency that is settled without being done (failed, stopped...). */
-    boolean blockedForGood(Session s) {
-        if (s.state() != SessionState.QUEUED) {
-            return false;
-        }
-        for (String dep : s.dependsOn()) {
-            var d = lifecycle.find(dep);
-            if (d.isEmpty() || (!DEPENDENCY_DONE.contains(d.get().state()) && d.get().state().isSettled()
-                    && d.get().pendingPrompts().isEmpty() && !isQueued(dep))) {
-                return true;
-            }
-        }
-        return false;
+    private int max() {
+        return bulkhead.getBulkheadConfig().getMaxConcurrentCalls();
     }
 
+    private int inUse() {
+        return max() - bulkhead.getMetrics().getAvailableConcurrentCalls();
+    }
+
+    /** Only a session that has not started waits for its dependencies; follow-up turns do not. */
     private boolean dependenciesDone(String name) {
-        var s = lifecycle.find(name);
-        if (s.isEmpty()) {
+        Optional<SessionRecord> s = lifecycle.find(name);
+        if (s.isEmpty() || s.get().state() != dev.agentorchestrator.SessionState.QUEUED) {
             return true;
         }
         for (String dep : s.get().dependsOn()) {
-            var d = lifecycle.find(dep);
-            if (d.isEmpty() || !DEPENDENCY_DONE.contains(d.get().state())) {
+            Optional<SessionRecord> d = lifecycle.find(dep);
+            if (d.isEmpty() || !d.get().state().isDone()) {
                 return false;
             }
         }

@@ -7,6 +7,7 @@ import dev.agentorchestrator.WorktreeSetup;
 import dev.agentorchestrator.internal.process.CommandRunner;
 import dev.agentorchestrator.spi.GitRepository;
 import dev.agentorchestrator.spi.SessionLog;
+import dev.agentorchestrator.spi.SessionRecord;
 import dev.agentorchestrator.spi.WorktreeRequest;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -96,6 +97,21 @@ final class WorktreeProvisioner {
                     + ". Choose another one with Orchestrator.builder().worktreesDirectory(...)", e);
         }
         return git.createWorktree(new WorktreeRequest(path, branchFor(feature), base)).path();
+    }
+
+    /**
+     * Makes the worktree a session works in: a new one on a new branch for a session that has
+     * none, or, when the session's branch already exists (its worktree was removed or pruned by
+     * hand), says how to bring it back.
+     */
+    Path makeFor(SessionRecord session) {
+        if (!git.branchExists(session.branch())) {
+            return create(session.name(), session.baseBranch());
+        }
+        Path path = session.worktree().orElse(pathFor(session.name()));
+        throw new GitException("the worktree of session '" + session.name() + "' (" + path + ") is gone, and its branch '"
+                + session.branch() + "' holds its work; bring the worktree back with 'git worktree prune' and 'git worktree add "
+                + path + " " + session.branch() + "', then prompt the session again");
     }
 
     /** Copies the listed files and runs the setup command, writing what happens to the log. */

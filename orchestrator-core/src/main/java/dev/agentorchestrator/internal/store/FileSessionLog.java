@@ -53,7 +53,7 @@ final class FileSessionLog implements SessionLog {
     @Override
     public List<String> tail(int maxLines) {
         if (maxLines < 0) {
-            throw new IllegalArgumentException("maxLines must not be negative, was " + maxLines);
+            throw new dev.agentorchestrator.ConfigurationException("maxLines must not be negative, was " + maxLines);
         }
         if (maxLines == 0) {
             return List.of();

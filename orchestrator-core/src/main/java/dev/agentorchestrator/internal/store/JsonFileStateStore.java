@@ -1,7 +1,7 @@
 package dev.agentorchestrator.internal.store;
 
 import dev.agentorchestrator.FeatureNames;
-import dev.agentorchestrator.Session;
+import dev.agentorchestrator.spi.SessionRecord;
 import dev.agentorchestrator.StateStoreCorruptedException;
 import dev.agentorchestrator.StateStoreException;
 import dev.agentorchestrator.UnknownSessionException;
@@ -82,7 +82,7 @@ public final class JsonFileStateStore implements StateStore {
     static JsonFileStateStore open(Path commonGitDir, Duration lockTimeout, AtomicFiles.BeforeRename beforeRename) {
         Objects.requireNonNull(commonGitDir, "commonGitDir");
         if (lockTimeout.isNegative()) {
-            throw new IllegalArgumentException("lockTimeout must not be negative, was " + lockTimeout);
+            throw new dev.agentorchestrator.ConfigurationException("lockTimeout must not be negative, was " + lockTimeout);
         }
         if (!Files.isDirectory(commonGitDir)) {
             throw new StateStoreException("Cannot open the state store: " + commonGitDir.toAbsolutePath()
@@ -102,24 +102,24 @@ public final class JsonFileStateStore implements StateStore {
     }
 
     @Override
-    public List<Session> loadAll() {
+    public List<SessionRecord> loadAll() {
         ensureOpen();
-        List<Session> all = new ArrayList<>();
+        List<SessionRecord> all = new ArrayList<>();
         for (Path file : recordFiles()) {
             read(file).ifPresent(all::add);
         }
-        all.sort(Comparator.comparing(Session::createdAt).thenComparing(Session::name));
+        all.sort(Comparator.comparing(SessionRecord::createdAt).thenComparing(SessionRecord::name));
         return List.copyOf(all);
     }
 
     @Override
-    public Optional<Session> load(String name) {
+    public Optional<SessionRecord> load(String name) {
         ensureOpen();
         return read(recordOf(name));
     }
 
     @Override
-    public void create(Session session) {
+    public void create(SessionRecord session) {
         ensureOpen();
         FeatureNames.check(session.name());
         Path file = recordOf(session.name());
@@ -129,28 +129,29 @@ public final class JsonFileStateStore implements StateStore {
                         + file + ". Choose another feature name, or delete the stored session first.");
             }
             AtomicFiles.deleteLeftoverTemps(file);
-            AtomicFiles.write(file, SessionJson.toBytes(session), beforeRename);
+            AtomicFiles.write(file, SessionJson.toBytes(session.toBuilder().revision(1).build()), beforeRename);
         } catch (IOException e) {
             throw ioFailure("store the new session '" + session.name() + "' in", file, e);
         }
     }
 
     @Override
-    public Session update(String name, UnaryOperator<Session> change) {
+    public SessionRecord update(String name, UnaryOperator<SessionRecord> change) {
         ensureOpen();
         Objects.requireNonNull(change, "change");
         Path file = recordOf(name);
         try (StoreLock.Held held = lock.acquire(lockTimeout)) {
             byte[] old = bytesOf(file).orElseThrow(() -> new UnknownSessionException(name, storedNames()));
-            Session current = parse(old, file);
-            Session next = Objects.requireNonNull(change.apply(current), "the change returned null");
+            SessionRecord current = parse(old, file);
+            SessionRecord next = Objects.requireNonNull(change.apply(current), "the change returned null");
             if (!next.name().equals(name)) {
-                throw new IllegalArgumentException("An update of session '" + name + "' returned a session named '"
+                throw new StateStoreException("An update of session '" + name + "' returned a session named '"
                         + next.name() + "'; a session cannot be renamed. Create a new one and delete the old.");
             }
-            if (next.equals(current)) {
+            if (next.toBuilder().revision(current.revision()).updatedAt(current.updatedAt()).build().equals(current)) {
                 return current;
             }
+            next = next.toBuilder().revision(current.revision() + 1).build();
             Path backup = backupOf(file);
             AtomicFiles.deleteLeftoverTemps(file);
             AtomicFiles.deleteLeftoverTemps(backup);
@@ -227,7 +228,7 @@ public final class JsonFileStateStore implements StateStore {
         return files;
     }
 
-    private Optional<Session> read(Path file) {
+    private Optional<SessionRecord> read(Path file) {
         return bytesOf(file).map(bytes -> parse(bytes, file));
     }
 
@@ -241,8 +242,8 @@ public final class JsonFileStateStore implements StateStore {
         }
     }
 
-    private Session parse(byte[] bytes, Path file) {
-        Session session;
+    private SessionRecord parse(byte[] bytes, Path file) {
+        SessionRecord session;
         try {
             session = SessionJson.fromBytes(bytes);
         } catch (DamagedFileException e) {
@@ -295,7 +296,7 @@ public final class JsonFileStateStore implements StateStore {
 
     private void ensureOpen() {
         if (closed) {
-            throw new IllegalStateException("This state store is closed. Open a new one with"
+            throw new StateStoreException("This state store is closed. Open a new one with"
                     + " StateStores.jsonFiles(commonGitDir).");
         }
     }

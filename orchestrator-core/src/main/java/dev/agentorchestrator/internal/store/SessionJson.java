@@ -12,6 +12,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentorchestrator.CiResult;
 import dev.agentorchestrator.Session;
+import dev.agentorchestrator.WorktreeSetup;
+import dev.agentorchestrator.spi.SessionRecord;
 import dev.agentorchestrator.SessionState;
 import dev.agentorchestrator.TaskProgress;
 import java.io.IOException;
@@ -21,21 +23,24 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
+import java.util.TreeMap;
 
 /**
- * The on-disk form of a {@link Session}: {@code {"schemaVersion":1,"session":{...}}}, indented, with
- * ISO-8601 instants and durations and {@code null} for an absent optional value.
+ * The on-disk form of a {@link SessionRecord}: {@code {"schemaVersion":2,"session":{...}}}, indented,
+ * with ISO-8601 instants and durations and {@code null} for an absent optional value. Schema 1
+ * (before the revision, the agent handle and the stored setup) is still read; the next write
+ * upgrades the file.
  *
  * <p>The mapping is written out by hand rather than left to Jackson's record binding, so that the
  * file format is a visible, versioned contract that does not change when a field of
- * {@link Session} is renamed, and so that a damaged file is reported field by field.
+ * {@link SessionRecord} is renamed, and so that a damaged file is reported field by field.
  */
 final class SessionJson {
 
     /** The schema this code writes and the newest it reads. */
-    static final int SCHEMA_VERSION = 1;
+    static final int SCHEMA_VERSION = 2;
 
     private static final JsonMapper MAPPER = JsonMapper.builder()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -50,7 +55,7 @@ final class SessionJson {
     }
 
     /** The bytes of the file that stores {@code session}, ending with a newline. */
-    static byte[] toBytes(Session session) {
+    static byte[] toBytes(SessionRecord session) {
         ObjectNode root = NODES.objectNode();
         root.put("schemaVersion", SCHEMA_VERSION);
         root.set("session", toNode(session));
@@ -69,7 +74,7 @@ final class SessionJson {
      *
      * @throws DamagedFileException saying what is wrong, for the caller to wrap with the file's advice
      */
-    static Session fromBytes(byte[] bytes) {
+    static SessionRecord fromBytes(byte[] bytes) {
         if (bytes.length == 0) {
             throw new DamagedFileException("the file is empty (0 bytes)", null);
         }
@@ -98,8 +103,8 @@ final class SessionJson {
             throw new DamagedFileException("'schemaVersion' is " + schema + ", which no version writes", null);
         }
         try {
-            return fromNode(new Fields(root, "").object("session"));
-        } catch (IllegalArgumentException | NullPointerException e) {
+            return fromNode(new Fields(root, "").object("session"), schema);
+        } catch (IllegalArgumentException | NullPointerException | dev.agentorchestrator.OrchestratorException e) {
             throw new DamagedFileException("its values break a rule: " + e.getMessage(), e);
         }
     }
@@ -114,24 +119,29 @@ final class SessionJson {
         }
     }
 
-    private static ObjectNode toNode(Session s) {
+    private static ObjectNode toNode(SessionRecord s) {
         ObjectNode n = NODES.objectNode();
         n.put("name", s.name());
+        n.put("revision", s.revision());
         n.put("prompt", s.prompt());
         n.put("baseBranch", s.baseBranch());
         n.put("branch", s.branch());
         n.put("worktree", s.worktree().map(Path::toString).orElse(null));
         n.set("dependsOn", strings(s.dependsOn()));
         n.put("agent", s.agent());
+        ObjectNode settings = n.putObject("agentSettings");
+        new TreeMap<>(s.agentSettings()).forEach(settings::put);
+        ObjectNode setup = n.putObject("setup");
+        setup.set("copyFiles", strings(s.setup().copyFiles()));
+        setup.set("command", strings(s.setup().command()));
+        setup.put("timeout", s.setup().timeout().toString());
+        n.put("setupDone", s.setupDone());
         n.put("state", s.state().name());
         n.put("message", s.message());
+        n.put("work", s.work().name());
+        n.put("halt", s.halt().name());
         n.put("agentSessionId", s.agentSessionId().orElse(null));
-        if (s.agentPid().isPresent()) {
-            n.put("agentPid", s.agentPid().getAsLong());
-        } else {
-            n.putNull("agentPid");
-        }
-        n.put("agentStartedAt", s.agentStartedAt().map(Instant::toString).orElse(null));
+        n.put("agentHandle", s.agentHandle().orElse(null));
         ObjectNode progress = n.putObject("progress");
         progress.put("completed", s.progress().completed());
         progress.put("total", s.progress().total());
@@ -165,23 +175,51 @@ final class SessionJson {
         return array;
     }
 
-    private static Session fromNode(Fields f) {
+    private static SessionRecord fromNode(Fields f, int schema) {
         Fields progress = f.object("progress");
         Optional<CiResult> lastCi = f.optionalObject("lastCi").map(c -> new CiResult(
                 c.enumValue("status", CiResult.Status.class), c.text("commit"), c.integer("passed"),
                 c.integer("failed"), c.integer("skipped"), c.duration("duration"), c.instant("finishedAt"),
                 c.text("summary")));
-        Optional<Long> pid = f.optionalLong("agentPid");
-        return new Session(
+        SessionState state = f.enumValue("state", SessionState.class);
+        List<String> pending = f.strings("pendingPrompts");
+        long revision;
+        Map<String, String> settings;
+        WorktreeSetup setup;
+        boolean setupDone;
+        Session.Work work;
+        SessionRecord.Halt halt;
+        Optional<String> handle;
+        if (schema >= 2) {
+            revision = f.optionalLong("revision").orElseThrow(() -> new DamagedFileException(
+                    "the required field 'session.revision' is missing", null));
+            settings = f.stringMap("agentSettings");
+            Fields s = f.object("setup");
+            setup = new WorktreeSetup(s.strings("copyFiles"), s.strings("command"), s.duration("timeout"));
+            setupDone = f.bool("setupDone");
+            work = f.enumValue("work", Session.Work.class);
+            halt = f.enumValue("halt", SessionRecord.Halt.class);
+            handle = f.optionalText("agentHandle");
+        } else {
+            // Schema 1 kept a pid and its start time, and no engine work: derive what the engine needs to take over.
+            revision = 1;
+            settings = Map.of();
+            setup = WorktreeSetup.NONE;
+            setupDone = state != SessionState.QUEUED && state != SessionState.CREATING_WORKTREE;
+            work = state == SessionState.QUEUED ? Session.Work.QUEUED : state.isActive() ? Session.Work.RUNNING
+                    : !pending.isEmpty() && state.isSettled() && !state.isTerminal() ? Session.Work.QUEUED : Session.Work.NONE;
+            halt = SessionRecord.Halt.NONE;
+            Optional<Long> pid = f.optionalLong("agentPid");
+            Optional<Instant> started = f.optionalText("agentStartedAt").map(v -> f.parseInstant("agentStartedAt", v));
+            handle = pid.map(p -> "local:" + p + ":" + started.map(Instant::toEpochMilli).orElse(0L));
+        }
+        return new SessionRecord(
                 f.text("name"), f.text("prompt"), f.text("baseBranch"), f.text("branch"),
-                f.optionalText("worktree").map(Path::of), f.strings("dependsOn"), f.text("agent"),
-                f.enumValue("state", SessionState.class), f.text("message"),
-                f.optionalText("agentSessionId"),
-                pid.isPresent() ? OptionalLong.of(pid.get()) : OptionalLong.empty(),
-                f.optionalText("agentStartedAt").map(v -> f.parseInstant("agentStartedAt", v)),
+                f.optionalText("worktree").map(Path::of), f.strings("dependsOn"), f.text("agent"), settings, setup,
+                setupDone, state, f.text("message"), work, halt, f.optionalText("agentSessionId"), handle,
                 new TaskProgress(progress.integer("completed"), progress.integer("total"), progress.text("currentTask")),
-                f.number("costUsd"), f.integer("turns"), lastCi, f.strings("pendingPrompts"),
-                f.instant("createdAt"), f.instant("updatedAt"), f.instant("lastActivityAt"));
+                f.number("costUsd"), f.integer("turns"), lastCi, pending,
+                f.instant("createdAt"), f.instant("updatedAt"), f.instant("lastActivityAt"), revision);
     }
 
     private static String jacksonProblem(IOException e) {
@@ -264,6 +302,31 @@ final class SessionJson {
                 throw wrong(field, "a number", value);
             }
             return value.doubleValue();
+        }
+
+        boolean bool(String field) {
+            JsonNode value = required(field);
+            if (!value.isBoolean()) {
+                throw wrong(field, "true or false", value);
+            }
+            return value.booleanValue();
+        }
+
+        Map<String, String> stringMap(String field) {
+            JsonNode value = required(field);
+            if (!value.isObject()) {
+                throw wrong(field, "an object of strings", value);
+            }
+            Map<String, String> out = new TreeMap<>();
+            var it = value.fields();
+            while (it.hasNext()) {
+                var e = it.next();
+                if (!e.getValue().isTextual()) {
+                    throw wrong(field + "." + e.getKey(), "a string", e.getValue());
+                }
+                out.put(e.getKey(), e.getValue().textValue());
+            }
+            return out;
         }
 
         List<String> strings(String field) {

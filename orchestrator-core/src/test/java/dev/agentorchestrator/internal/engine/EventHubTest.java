@@ -30,7 +30,7 @@ class EventHubTest {
     }
 
     private static OrchestratorEvent event(int i) {
-        return new OrchestratorEvent.StateChanged(Instant.EPOCH, "s" + i, SessionState.QUEUED, SessionState.CREATING_WORKTREE, "");
+        return new OrchestratorEvent.SlotAcquired(Instant.EPOCH, "s" + i, 1, 1);
     }
 
     @Test

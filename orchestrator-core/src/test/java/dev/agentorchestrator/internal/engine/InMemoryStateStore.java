@@ -1,6 +1,6 @@
 package dev.agentorchestrator.internal.engine;
 
-import dev.agentorchestrator.Session;
+import dev.agentorchestrator.spi.SessionRecord;
 import dev.agentorchestrator.StateStoreException;
 import dev.agentorchestrator.UnknownSessionException;
 import dev.agentorchestrator.spi.SessionLog;
@@ -15,35 +15,35 @@ import java.util.function.UnaryOperator;
 
 /** A StateStore held in memory: the SPI edge for lifecycle tests that need no files. */
 final class InMemoryStateStore implements StateStore {
-    private final Map<String, Session> sessions = new LinkedHashMap<>();
+    private final Map<String, SessionRecord> sessions = new LinkedHashMap<>();
     private final Map<String, List<String>> logs = new LinkedHashMap<>();
     int writes;
 
     @Override
-    public synchronized List<Session> loadAll() {
+    public synchronized List<SessionRecord> loadAll() {
         return List.copyOf(sessions.values());
     }
 
     @Override
-    public synchronized Optional<Session> load(String name) {
+    public synchronized Optional<SessionRecord> load(String name) {
         return Optional.ofNullable(sessions.get(name));
     }
 
     @Override
-    public synchronized void create(Session session) {
-        if (sessions.putIfAbsent(session.name(), session) != null) {
+    public synchronized void create(SessionRecord session) {
+        if (sessions.putIfAbsent(session.name(), session.toBuilder().revision(1).build()) != null) {
             throw new StateStoreException("session " + session.name() + " exists");
         }
         writes++;
     }
 
     @Override
-    public synchronized Session update(String name, UnaryOperator<Session> change) {
-        Session current = sessions.get(name);
+    public synchronized SessionRecord update(String name, UnaryOperator<SessionRecord> change) {
+        SessionRecord current = sessions.get(name);
         if (current == null) {
             throw new UnknownSessionException(name, sessions.keySet());
         }
-        Session next = change.apply(current);
+        SessionRecord next = change.apply(current).toBuilder().revision(current.revision() + 1).build();
         sessions.put(name, next);
         writes++;
         return next;

@@ -2,7 +2,7 @@ package dev.agentorchestrator.internal.engine;
 
 import dev.agentorchestrator.IllegalStateTransitionException;
 import dev.agentorchestrator.OrchestratorEvent;
-import dev.agentorchestrator.Session;
+import dev.agentorchestrator.spi.SessionRecord;
 import dev.agentorchestrator.SessionState;
 import java.time.Clock;
 import java.time.Instant;
@@ -41,11 +41,11 @@ class SessionLifecycleProperties {
             Map.entry(WAITING_FOR_INPUT, EnumSet.of(RUNNING, IDLE, FAILED, STOPPED, INTERRUPTED)),
             Map.entry(IDLE, EnumSet.of(RUNNING, TESTING, READY_TO_MERGE, FAILED, STOPPED)),
             Map.entry(TESTING, EnumSet.of(IDLE, RUNNING, READY_TO_MERGE, FAILED, STOPPED, INTERRUPTED)),
-            Map.entry(READY_TO_MERGE, EnumSet.of(RUNNING, TESTING, MERGING, STOPPED)),
+            Map.entry(READY_TO_MERGE, EnumSet.of(RUNNING, TESTING, MERGING, STOPPED, FAILED)),
             Map.entry(MERGING, EnumSet.of(MERGED, READY_TO_MERGE, FAILED, INTERRUPTED)),
             Map.entry(MERGED, EnumSet.noneOf(SessionState.class)),
             Map.entry(FAILED, EnumSet.of(QUEUED, RUNNING, STOPPED)),
-            Map.entry(STOPPED, EnumSet.of(QUEUED, RUNNING)),
+            Map.entry(STOPPED, EnumSet.of(QUEUED, RUNNING, FAILED)),
             Map.entry(INTERRUPTED, EnumSet.of(QUEUED, RUNNING, STOPPED, FAILED)));
 
     @Test
@@ -69,21 +69,49 @@ class SessionLifecycleProperties {
     void everyIllegalPairThrowsThroughTheLifecycleAndEveryLegalOneIsStored() {
         for (SessionState from : SessionState.values()) {
             for (SessionState to : SessionState.values()) {
+                if (from == to) {
+                    continue; // the same state again is an update of other fields, not a move
+                }
                 Fixture f = new Fixture(from);
                 if (SPEC.get(from).contains(to)) {
-                    Session after = f.lifecycle.transition("s", to, "why");
+                    SessionRecord after = f.move(to, "why");
                     Assertions.assertEquals(to, after.state());
                     Assertions.assertEquals(to, f.store.load("s").orElseThrow().state());
                     Assertions.assertEquals(List.of(List.of(from, to)), f.events);
                 } else {
                     IllegalStateTransitionException e = Assertions.assertThrows(IllegalStateTransitionException.class,
-                            () -> f.lifecycle.transition("s", to, "why"));
+                            () -> f.move(to, "why"));
                     Assertions.assertEquals(from, e.from());
                     Assertions.assertEquals(to, e.to());
                     Assertions.assertTrue(e.getMessage().contains("'s'") && e.getMessage().contains(from.name()) && e.getMessage().contains(to.name()), e.getMessage());
                     Assertions.assertEquals(from, f.store.load("s").orElseThrow().state());
                     Assertions.assertTrue(f.events.isEmpty());
                 }
+            }
+        }
+    }
+
+    @Test
+    void everyNamedTransitionIsAMoveTheTableAllows() {
+        for (Transition t : Transition.values()) {
+            for (SessionState from : t.from()) {
+                Assertions.assertTrue(SPEC.get(from).contains(t.to()), t + " from " + from);
+            }
+        }
+    }
+
+    @Test
+    void aNamedTransitionRefusesAStateOutsideItsFromSetAndWritesNothing() {
+        for (Transition t : Transition.values()) {
+            for (SessionState from : SessionState.values()) {
+                if (t.allowedFrom(from)) {
+                    continue;
+                }
+                Fixture f = new Fixture(from);
+                long revision = f.store.load("s").orElseThrow().revision();
+                Assertions.assertThrows(IllegalStateTransitionException.class, () -> f.lifecycle.apply("s", t, "x"), t + " from " + from);
+                Assertions.assertEquals(revision, f.store.load("s").orElseThrow().revision());
+                Assertions.assertTrue(f.events.isEmpty());
             }
         }
     }
@@ -96,14 +124,17 @@ class SessionLifecycleProperties {
         int writesBefore = f.store.writes;
         int expectedWrites = writesBefore;
         for (SessionState to : requests) {
+            if (to == model) {
+                continue; // the same state again is an update of other fields, not a move
+            }
             if (SPEC.get(model).contains(to)) {
-                f.lifecycle.transition("s", to, "");
+                f.move(to, "");
                 expectedEvents.add(List.of(model, to));
                 model = to;
                 expectedWrites++;
             } else {
                 SessionState before = model;
-                Assertions.assertThrows(IllegalStateTransitionException.class, () -> f.lifecycle.transition("s", to, ""),
+                Assertions.assertThrows(IllegalStateTransitionException.class, () -> f.move(to, ""),
                         before + " -> " + to + " must be refused");
             }
             Assertions.assertEquals(model, f.lifecycle.get("s").state());
@@ -129,9 +160,14 @@ class SessionLifecycleProperties {
             EventHub hub = new EventHub(direct);
             hub.subscribe(OrchestratorEvent.StateChanged.class, e -> events.add(List.of(e.from(), e.to())));
             Instant t = Instant.parse("2026-01-01T00:00:00Z");
-            store.create(Session.queued("s", "p", "main", "feature/s", List.of(), "a", t).toBuilder().state(initial).build());
+            store.create(SessionRecord.queued("s", "p", "main", "feature/s", List.of(), "a", java.util.Map.of(),
+                    dev.agentorchestrator.WorktreeSetup.NONE, t).toBuilder().state(initial).build());
             lifecycle = new Lifecycle(store, hub, Clock.fixed(t, ZoneOffset.UTC));
             lifecycle.loadAll();
+        }
+
+        SessionRecord move(SessionState to, String why) {
+            return lifecycle.change("s", why, r -> r.toBuilder().state(to));
         }
     }
 }

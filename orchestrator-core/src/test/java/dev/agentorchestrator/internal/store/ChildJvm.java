@@ -24,7 +24,7 @@ final class ChildJvm implements AutoCloseable {
     private static final List<String> CHILD_NEEDS = List.of(StoreChildMain.class, StoreFixtures.class,
                     SessionLogLines.class, JsonFileStateStore.class, AtomicFiles.class, AtomicFiles.BeforeRename.class,
                     StoreLock.class, StoreLock.Held.class, SessionJson.class, FileSessionLog.class, StoreFileNames.class,
-                    dev.agentorchestrator.Session.class, dev.agentorchestrator.FeatureNames.class)
+                    dev.agentorchestrator.spi.SessionRecord.class, dev.agentorchestrator.FeatureNames.class)
             .stream().map(c -> c.getName().replace('.', '/') + ".class").toList();
     private static String snapshotClassPath;
 

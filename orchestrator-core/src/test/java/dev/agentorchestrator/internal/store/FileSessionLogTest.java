@@ -45,7 +45,7 @@ class FileSessionLogTest {
             assertEquals(11, log.tail(100).size());
             assertEquals("line 1 — ü", log.tail(100).get(0));
             assertEquals(List.of(), log.tail(0));
-            assertThrows(IllegalArgumentException.class, () -> log.tail(-1));
+            assertThrows(dev.agentorchestrator.ConfigurationException.class, () -> log.tail(-1));
             assertEquals(Optional.of(temp.resolve("agent-orchestrator/logs/ui%2F%C3%89cran.log")), log.file());
         }
     }

@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentorchestrator.InvalidFeatureNameException;
-import dev.agentorchestrator.Session;
+import dev.agentorchestrator.spi.SessionRecord;
 import dev.agentorchestrator.SessionState;
 import dev.agentorchestrator.StateStoreException;
 import dev.agentorchestrator.UnknownSessionException;
@@ -46,8 +46,8 @@ class JsonFileStateStoreTest {
 
     @Test
     void everyFieldSurvivesTheRoundTrip() {
-        Session full = everyField(ODD_NAME);
-        Session empty = optionalsEmpty("auth-api");
+        SessionRecord full = everyField(ODD_NAME);
+        SessionRecord empty = optionalsEmpty("auth-api");
         try (JsonFileStateStore store = open()) {
             store.create(full);
             store.create(empty);
@@ -67,22 +67,58 @@ class JsonFileStateStoreTest {
             store.create(optionalsEmpty("auth-api"));
         }
         JsonNode full = new ObjectMapper().readTree(recordOf(ODD_NAME).toFile());
-        assertEquals(1, full.get("schemaVersion").intValue());
+        assertEquals(2, full.get("schemaVersion").intValue());
         JsonNode s = full.get("session");
         assertEquals(ODD_NAME, s.get("name").textValue());
         assertEquals("2025-03-01T10:15:30.123456789Z", s.get("createdAt").textValue());
-        assertEquals("2025-03-01T10:15:35.123456789Z", s.get("agentStartedAt").textValue());
+        assertEquals(1, s.get("revision").longValue(), "a new record has revision 1");
         assertEquals("PT1M33.25S", s.get("lastCi").get("duration").textValue());
         assertEquals("WAITING_FOR_INPUT", s.get("state").textValue());
-        assertEquals(424242L, s.get("agentPid").longValue());
+        assertTrue(s.get("agentHandle").textValue().startsWith("local:424242:"));
+        assertEquals("RUNNING", s.get("work").textValue());
+        assertEquals("STOP", s.get("halt").textValue());
+        assertEquals("opus", s.get("agentSettings").get("model").textValue());
+        assertEquals("npm", s.get("setup").get("command").get(0).textValue());
 
         JsonNode empty = new ObjectMapper().readTree(recordOf("auth-api").toFile()).get("session");
-        for (String optional : List.of("worktree", "agentSessionId", "agentPid", "agentStartedAt", "lastCi")) {
+        for (String optional : List.of("worktree", "agentSessionId", "agentHandle", "lastCi")) {
             assertTrue(empty.get(optional).isNull(), optional + " is written as null");
         }
         String text = Files.readString(recordOf("auth-api"));
         assertTrue(text.contains("\n  \"session\" : {"), "indented for a person:\n" + text);
         assertFalse(text.matches("(?s).*\"(createdAt|updatedAt|lastActivityAt)\" : \\d.*"), "no numeric timestamps");
+    }
+
+    @Test
+    void everyWrittenChangeRaisesTheRevisionByOneAndANoChangeWritesNothing() {
+        try (JsonFileStateStore store = open()) {
+            store.create(optionalsEmpty("auth-api"));
+            assertEquals(1, store.load("auth-api").orElseThrow().revision());
+            assertEquals(2, store.update("auth-api", StoreFixtures::plusOneTurn).revision());
+            assertEquals(3, store.update("auth-api", r -> r.toBuilder().revision(99).turns(7).build()).revision(),
+                    "the store, not the caller, sets the revision");
+            assertEquals(3, store.update("auth-api", r -> r.toBuilder().updatedAt(r.updatedAt().plusSeconds(5)).build())
+                    .revision(), "a change of nothing but updatedAt is not written");
+        }
+    }
+
+    @Test
+    void aSchemaOneRecordIsReadWithItsPidAsAHandle() throws Exception {
+        Path file = recordOf("old");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, """
+                {"schemaVersion":1,"session":{"name":"old","prompt":"p","baseBranch":"main","branch":"feature/old",
+                "worktree":null,"dependsOn":[],"agent":"claude-code","state":"RUNNING","message":"","agentSessionId":"c",
+                "agentPid":77,"agentStartedAt":"2025-03-01T10:15:30Z","progress":{"completed":0,"total":0,"currentTask":""},
+                "costUsd":0.0,"turns":0,"lastCi":null,"pendingPrompts":[],"createdAt":"2025-03-01T10:15:30Z",
+                "updatedAt":"2025-03-01T10:15:30Z","lastActivityAt":"2025-03-01T10:15:30Z"}}
+                """);
+        try (JsonFileStateStore store = open()) {
+            var old = store.load("old").orElseThrow();
+            assertEquals("local:77:" + java.time.Instant.parse("2025-03-01T10:15:30Z").toEpochMilli(), old.agentHandle().orElseThrow());
+            assertEquals(dev.agentorchestrator.Session.Work.RUNNING, old.work(), "a running schema-1 session is taken over at start");
+            assertEquals(1, old.revision());
+        }
     }
 
     @Test
@@ -109,7 +145,7 @@ class JsonFileStateStoreTest {
         try (JsonFileStateStore store = open()) {
             store.create(queued("auth-api", 0));
             byte[] first = Files.readAllBytes(recordOf("auth-api"));
-            Session changed = store.update("auth-api", s -> s.toBuilder().state(SessionState.CREATING_WORKTREE).build());
+            SessionRecord changed = store.update("auth-api", s -> s.toBuilder().state(SessionState.CREATING_WORKTREE).build());
             assertEquals(SessionState.CREATING_WORKTREE, changed.state());
             assertEquals(Optional.of(changed), store.load("auth-api"));
             Path backup = recordOf("auth-api").resolveSibling("auth-api.json.bak");
@@ -125,7 +161,7 @@ class JsonFileStateStoreTest {
     void anUpdateThatChangesNothingWritesNothing() throws Exception {
         try (JsonFileStateStore store = open()) {
             store.create(queued("auth-api", 0));
-            Session same = store.update("auth-api", s -> s);
+            SessionRecord same = store.update("auth-api", s -> s);
             assertEquals(queued("auth-api", 0), same);
             assertFalse(Files.exists(recordOf("auth-api").resolveSibling("auth-api.json.bak")));
         }
@@ -146,7 +182,7 @@ class JsonFileStateStoreTest {
     void updateCannotRenameASession() {
         try (JsonFileStateStore store = open()) {
             store.create(queued("auth-api", 0));
-            assertThrows(IllegalArgumentException.class, () -> store.update("auth-api", s -> queued("other", 0)));
+            assertThrows(dev.agentorchestrator.StateStoreException.class, () -> store.update("auth-api", s -> queued("other", 0)));
             assertEquals(Optional.of(queued("auth-api", 0)), store.load("auth-api"));
         }
     }
@@ -172,7 +208,7 @@ class JsonFileStateStoreTest {
         JsonFileStateStore store = open();
         store.close();
         store.close();
-        IllegalStateException e = assertThrows(IllegalStateException.class, store::loadAll);
+        dev.agentorchestrator.StateStoreException e = assertThrows(dev.agentorchestrator.StateStoreException.class, store::loadAll);
         assertTrue(e.getMessage().contains("closed"), e.getMessage());
     }
 

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.agentorchestrator.Session;
+import dev.agentorchestrator.spi.SessionRecord;
 import dev.agentorchestrator.StateStoreCorruptedException;
 import dev.agentorchestrator.StateStoreException;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +41,7 @@ class StoreCorruptionTest {
                 damage("not JSON", good -> "hello, world", "not complete, valid JSON"),
                 damage("trailing garbage", good -> good + "}", "not complete, valid JSON"),
                 damage("array", good -> "[1, 2]", "not an object"),
-                damage("no schema", good -> good.replace("\"schemaVersion\" : 1", "\"schema\" : 1"),
+                damage("no schema", good -> good.replace("\"schemaVersion\" : 2", "\"schema\" : 2"),
                         "'schemaVersion' is missing"),
                 damage("missing field", good -> good.replaceFirst("\"state\" : \"[A-Z_]+\",", ""),
                         "'session.state' is missing"),
@@ -77,7 +77,7 @@ class StoreCorruptionTest {
     @MethodSource("damages")
     void aDamagedRecordIsReportedAndLeftAlone(String label, UnaryOperator<String> damage, String problem)
             throws Exception {
-        Session first = everyField(NAME);
+        SessionRecord first = everyField(NAME);
         try (JsonFileStateStore store = open()) {
             store.create(first);
             store.update(NAME, StoreFixtures::plusOneTurn);
@@ -137,15 +137,15 @@ class StoreCorruptionTest {
             store.create(everyField(NAME));
             store.update(NAME, StoreFixtures::plusOneTurn);
         }
-        String newer = Files.readString(record()).replace("\"schemaVersion\" : 1", "\"schemaVersion\" : 2")
+        String newer = Files.readString(record()).replace("\"schemaVersion\" : 2", "\"schemaVersion\" : 3")
                 .replace("\"turns\"", "\"someNewField\" : [1], \"turns\"");
         Files.writeString(record(), newer);
         try (JsonFileStateStore store = open()) {
             StateStoreCorruptedException e = assertThrows(StateStoreCorruptedException.class,
                     () -> store.update(NAME, StoreFixtures::plusOneTurn));
             assertEquals(record(), e.file());
-            assertTrue(e.getMessage().contains("written by a newer version of agent-orchestrator (schema 2;"
-                    + " this version reads up to 1)"), e.getMessage());
+            assertTrue(e.getMessage().contains("written by a newer version of agent-orchestrator (schema 3;"
+                    + " this version reads up to 2)"), e.getMessage());
             assertTrue(e.getMessage().contains("Upgrade agent-orchestrator"), e.getMessage());
             assertFalse(e.getMessage().contains(".bak"), "must not advise restoring an older copy: " + e.getMessage());
         }

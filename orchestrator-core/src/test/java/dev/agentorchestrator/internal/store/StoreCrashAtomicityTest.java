@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.agentorchestrator.Session;
+import dev.agentorchestrator.spi.SessionRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +26,7 @@ class StoreCrashAtomicityTest {
     @Test
     void aWriterKilledBeforeItsRenameLeavesTheOldRecordIntact() throws Exception {
         Path gitDir = Files.createDirectories(temp.resolve("git"));
-        Session original = everyField(NAME);
+        SessionRecord original = everyField(NAME);
         Path record;
         try (JsonFileStateStore store = JsonFileStateStore.open(gitDir, Duration.ofSeconds(10))) {
             store.create(original);
@@ -47,7 +47,7 @@ class StoreCrashAtomicityTest {
             assertEquals(List.of(original), store.loadAll(), "the leftover temp file is not a record");
 
             // The dead writer's lock went with it, and the next write removes its temp file.
-            Session next = store.update(NAME, StoreFixtures::plusOneTurn);
+            SessionRecord next = store.update(NAME, StoreFixtures::plusOneTurn);
             assertEquals(original.turns() + 1, next.turns());
             assertEquals(List.of(), tempFiles(record.getParent()));
         }

@@ -4,7 +4,7 @@ import static dev.agentorchestrator.internal.store.StoreFixtures.everyField;
 import static dev.agentorchestrator.internal.store.StoreFixtures.queued;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.agentorchestrator.Session;
+import dev.agentorchestrator.spi.SessionRecord;
 import dev.agentorchestrator.SessionState;
 import dev.agentorchestrator.spi.StateStore;
 import dev.agentorchestrator.store.StateStores;
@@ -25,7 +25,7 @@ class StoreRestartRecoveryTest {
     void aNewStoreFromALinkedWorktreeFindsEverySessionInItsStateInCreationOrder() {
         Path repo = TestRepos.withCommit(temp.resolve("repo"));
         Path mainCommonDir = commonGitDir(repo);
-        List<Session> expected;
+        List<SessionRecord> expected;
         try (StateStore store = StateStores.jsonFiles(mainCommonDir)) {
             // Created out of name order, pairs at the same instant, so that the order is visibly by time, then name.
             store.create(queued("zeta", 0));
@@ -35,14 +35,14 @@ class StoreRestartRecoveryTest {
             store.create(queued("merged-one", 60));
             store.update("zeta", s -> s.toBuilder().state(SessionState.CREATING_WORKTREE).build());
             store.update("zeta", s -> s.toBuilder().state(SessionState.RUNNING)
-                    .agentProcess(4242, Instant.parse("2025-03-01T11:00:00Z")).agentSessionId("conv-1").turns(3).build());
+                    .agentHandle("local:4242:" + Instant.parse("2025-03-01T11:00:00Z").toEpochMilli()).agentSessionId("conv-1").turns(3).build());
             store.update("beta", s -> s.toBuilder().state(SessionState.FAILED).message("launch failed: no claude").build());
             store.update("merged-one", s -> s.toBuilder().state(SessionState.MERGED).build());
             store.log("zeta").append("agent said hello");
             expected = store.loadAll();
         }
         assertEquals(List.of("ui/Écran", "zeta", "alpha", "beta", "merged-one"),
-                expected.stream().map(Session::name).toList());
+                expected.stream().map(SessionRecord::name).toList());
 
         TestRepos.git(repo, "worktree", "add", "-q", "-b", "feature/zeta", temp.resolve("wt-zeta").toString());
         Path fromWorktree = commonGitDir(temp.resolve("wt-zeta"));

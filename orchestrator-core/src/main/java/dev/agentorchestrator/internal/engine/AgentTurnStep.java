@@ -1,0 +1,211 @@
+package dev.agentorchestrator.internal.engine;
+
+import dev.agentorchestrator.AgentEvent;
+import dev.agentorchestrator.AgentLaunchException;
+import dev.agentorchestrator.ConfigurationException;
+import dev.agentorchestrator.OrchestratorEvent;
+import dev.agentorchestrator.SessionState;
+import dev.agentorchestrator.TaskProgress;
+import dev.agentorchestrator.spi.AgentExit;
+import dev.agentorchestrator.spi.AgentLauncher;
+import dev.agentorchestrator.spi.AgentListener;
+import dev.agentorchestrator.spi.AgentProcess;
+import dev.agentorchestrator.spi.AgentRequest;
+import dev.agentorchestrator.spi.SessionLog;
+import dev.agentorchestrator.spi.SessionRecord;
+import dev.agentorchestrator.spi.StateStore;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryRegistry;
+import io.github.resilience4j.timelimiter.TimeLimiter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Runs the agent's turns: launches it (through a Resilience4j {@link Retry} from the engine's
+ * registry), stores its handle in the same write that makes the session RUNNING, waits for the
+ * turn's end within the session time limit, records what the agent reports (conversation id,
+ * progress, cost), and goes on with the next follow-up prompt while there is one. Gives the agent
+ * slot back when the turns end; the steps after it (commit check, CI) run without one.
+ */
+final class AgentTurnStep implements SessionRunner.Step {
+    private static final Duration ACTIVITY_WRITE_INTERVAL = Duration.ofSeconds(2);
+
+    private final Lifecycle lifecycle;
+    private final AgentResolver agents;
+    private final StateStore store;
+    private final EventHub events;
+    private final RetryRegistry retries;
+    private final TimeLimiter timeLimiter;
+    private final Map<String, String> environment;
+    private final Duration stopGrace;
+    private final Duration sessionTimeout;
+
+    AgentTurnStep(Lifecycle lifecycle, AgentResolver agents, StateStore store, EventHub events, RetryRegistry retries,
+                  TimeLimiter timeLimiter, Map<String, String> environment, Duration stopGrace, Duration sessionTimeout) {
+        this.lifecycle = lifecycle;
+        this.agents = agents;
+        this.store = store;
+        this.events = events;
+        this.retries = retries;
+        this.timeLimiter = timeLimiter;
+        this.environment = Map.copyOf(environment);
+        this.stopGrace = stopGrace;
+        this.sessionTimeout = sessionTimeout;
+    }
+
+    @Override
+    public String name() {
+        return "agent-turn";
+    }
+
+    @Override
+    public void run(SessionRunner.Chain chain) {
+        SessionRunner.Work work = chain.work();
+        AgentExit.Outcome last = null;
+        while (true) {
+            SessionRecord r = work.record();
+            Optional<Turn> turn = nextTurn(r);
+            if (turn.isEmpty()) {
+                break;
+            }
+            Optional<AgentExit.Outcome> outcome = runTurn(work, r, turn.get());
+            if (outcome.isEmpty()) {
+                work.permit.release();
+                return; // failed to launch, halted, or refused: the work ends here
+            }
+            last = outcome.get();
+            if (last == AgentExit.Outcome.FAILED || last == AgentExit.Outcome.STOPPED) {
+                work.permit.release();
+                return;
+            }
+        }
+        work.permit.release();
+        if (last == AgentExit.Outcome.DONE) {
+            chain.proceed();
+        }
+    }
+
+    /** The prompt of the next turn and whether it leaves the queue of follow-ups. */
+    private record Turn(String prompt, boolean fromQueue, Optional<String> resume) {
+    }
+
+    private static Optional<Turn> nextTurn(SessionRecord r) {
+        // An agent that never launched (its worktree or setup failed, or it was stopped before it began) starts
+        // with its task when it is tried again; LAUNCHED moves lastActivityAt, so equal instants mean no launch yet.
+        boolean neverLaunched = r.lastActivityAt().equals(r.createdAt()) && r.agentSessionId().isEmpty();
+        boolean retry = r.state() == SessionState.FAILED || r.state() == SessionState.STOPPED
+                || r.state() == SessionState.INTERRUPTED;
+        if (r.state() == SessionState.CREATING_WORKTREE || neverLaunched && retry) {
+            return Optional.of(new Turn(r.prompt(), false, Optional.empty()));
+        }
+        if (r.pendingPrompts().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Turn(r.pendingPrompts().get(0), true, r.agentSessionId()));
+    }
+
+    /** One turn; empty when the work must end without a turn outcome (launch failure, halt, refusal). */
+    private Optional<AgentExit.Outcome> runTurn(SessionRunner.Work work, SessionRecord r, Turn turn) {
+        String name = r.name();
+        AgentLauncher launcher;
+        try {
+            launcher = agents.resolve(r);
+        } catch (ConfigurationException e) {
+            work.fail(e.getMessage());
+            return Optional.empty();
+        }
+        AgentRequest request = new AgentRequest(name, r.worktree().orElseThrow(), turn.prompt(), turn.resume(),
+                environment, listener(work, name));
+        AgentProcess process;
+        Retry retry = retries.retry("launch-" + name);
+        try {
+            process = Retry.decorateSupplier(retry, () -> launcher.launch(request)).get();
+        } catch (AgentLaunchException e) {
+            work.fail("could not start the agent after " + retry.getRetryConfig().getMaxAttempts() + " tries: " + e.getMessage());
+            return Optional.empty();
+        }
+        Instant launchedAt = lifecycle.now();
+        String handle = process.handle();
+        // The prompt leaves the queue in the same write that makes the session RUNNING with its handle,
+        // computed from the stored queue so that a prompt added meanwhile is kept.
+        Lifecycle.Applied running = lifecycle.applyFrom(name, Transition.LAUNCHED,
+                turn.fromQueue() ? "follow-up: " + Lifecycle.oneLine(turn.prompt()) : "agent started",
+                (stored, b) -> {
+                    b.agentHandle(handle).lastActivityAt(launchedAt);
+                    List<String> left = stored.pendingPrompts();
+                    if (turn.fromQueue() && !left.isEmpty()) {
+                        b.pendingPrompts(left.subList(1, left.size()));
+                    }
+                    return b;
+                });
+        if (running.halted()) {
+            process.stop(stopGrace);
+            return Optional.empty();
+        }
+        work.process = process;
+        AgentExit exit;
+        try {
+            exit = timeLimiter.executeFutureSupplier(process::exit);
+        } catch (TimeoutException e) {
+            process.stop(stopGrace);
+            exit = new AgentExit(AgentExit.Outcome.FAILED, -1, "the agent's turn exceeded the session time limit of "
+                    + sessionTimeout + " and was stopped", sessionTimeout);
+        } catch (Exception e) {
+            process.stop(stopGrace);
+            exit = new AgentExit(AgentExit.Outcome.FAILED, -1, "the agent ended abnormally: " + e, Duration.ZERO);
+        } finally {
+            work.process = null;
+        }
+        return Optional.of(recordEnd(name, exit));
+    }
+
+    private AgentExit.Outcome recordEnd(String name, AgentExit exit) {
+        String text = !exit.message().isBlank() ? exit.message()
+                : exit.outcome() == AgentExit.Outcome.DONE ? "the agent finished its turn" : "the agent failed";
+        Transition t = switch (exit.outcome()) {
+            case DONE -> Transition.TURN_DONE;
+            case WAITING_FOR_INPUT -> Transition.ASKED;
+            case FAILED -> Transition.FAILED_WITH;
+            case STOPPED -> Transition.STOP;
+        };
+        Lifecycle.Applied applied = lifecycle.apply(name, t, t == Transition.STOP ? "the agent was stopped" : text,
+                b -> b.agentHandle(null));
+        return applied.halted() ? AgentExit.Outcome.STOPPED : exit.outcome();
+    }
+
+    private AgentListener listener(SessionRunner.Work work, String name) {
+        SessionLog sessionLog = store.log(name);
+        Instant[] lastWrite = {Instant.EPOCH};
+        return new AgentListener() {
+            @Override
+            public void onEvent(AgentEvent event) {
+                events.publish(new OrchestratorEvent.AgentActivity(Instant.now(), name, event));
+                if (event instanceof AgentEvent.Started started) {
+                    lifecycle.update(name, b -> b.agentSessionId(started.agentSessionId()).lastActivityAt(Instant.now()));
+                } else if (event instanceof AgentEvent.Progress p) {
+                    lifecycle.update(name, b -> b.progress(new TaskProgress(p.completed(), p.total(), p.currentTask())));
+                } else if (event instanceof AgentEvent.TurnFinished t) {
+                    lifecycle.change(name, "", s -> s.toBuilder().costUsd(s.costUsd() + Math.max(0, t.costUsd()))
+                            .turns(s.turns() + Math.max(0, t.turns())));
+                }
+            }
+
+            @Override
+            public void onOutput(String stream, String line) {
+                sessionLog.append("stderr".equals(stream) ? "stderr: " + line : line);
+                Instant now = Instant.now();
+                synchronized (lastWrite) {
+                    if (Duration.between(lastWrite[0], now).compareTo(ACTIVITY_WRITE_INTERVAL) < 0) {
+                        return;
+                    }
+                    lastWrite[0] = now;
+                }
+                lifecycle.update(name, b -> b.lastActivityAt(now));
+            }
+        };
+    }
+}

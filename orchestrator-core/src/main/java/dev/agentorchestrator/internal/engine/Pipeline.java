@@ -1,0 +1,51 @@
+package dev.agentorchestrator.internal.engine;
+
+import dev.agentorchestrator.spi.CiRunner;
+import dev.agentorchestrator.spi.GitRepository;
+import dev.agentorchestrator.spi.SessionStep;
+import dev.agentorchestrator.spi.StateStore;
+import io.github.resilience4j.retry.RetryRegistry;
+import io.github.resilience4j.timelimiter.TimeLimiter;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The one place where a session's work is put together, in order:
+ *
+ * <pre>
+ *  provision ─► setup ─► [host BEFORE_AGENT] ─► agent-turn ─► [host AFTER_TURN] ─► commit-check ─► ci ─► [host AFTER_CI]
+ * </pre>
+ *
+ * Each step does its part and calls the next, or ends the work (a failure, a question, a halt, a
+ * turn without commits). New capabilities add a step here; hosts add theirs with
+ * {@code Orchestrator.Builder.step(phase, step)}.
+ */
+final class Pipeline {
+
+    private Pipeline() {
+    }
+
+    static List<SessionRunner.Step> assemble(EngineConfig config, Lifecycle lifecycle, WorktreeProvisioner provisioner,
+                                             GitRepository git, StateStore store, AgentResolver agents, EventHub events,
+                                             RetryRegistry retries, TimeLimiter turnLimit, CiRunner ci) {
+        List<SessionRunner.Step> steps = new ArrayList<>();
+        steps.add(new WorktreeSteps.Provision(lifecycle, provisioner, git));
+        steps.add(new WorktreeSteps.Setup(lifecycle, provisioner, store));
+        addHost(steps, config, SessionStep.Phase.BEFORE_AGENT);
+        steps.add(new AgentTurnStep(lifecycle, agents, store, events, retries, turnLimit, config.agentEnvironment(),
+                config.stopGrace(), config.sessionTimeout()));
+        addHost(steps, config, SessionStep.Phase.AFTER_TURN);
+        steps.add(new CiSteps.CommitCheck(lifecycle, git));
+        steps.add(new CiSteps.Ci(lifecycle, ci, store, events, config.ciTimeout()));
+        addHost(steps, config, SessionStep.Phase.AFTER_CI);
+        return List.copyOf(steps);
+    }
+
+    private static void addHost(List<SessionRunner.Step> steps, EngineConfig config, SessionStep.Phase phase) {
+        List<SessionStep> host = config.steps().getOrDefault(phase, List.of());
+        for (int i = 0; i < host.size(); i++) {
+            steps.add(new WorktreeSteps.Host("host-" + phase.name().toLowerCase().replace('_', '-') + "-" + (i + 1),
+                    host.get(i)));
+        }
+    }
+}

@@ -1,0 +1,244 @@
+package dev.agentorchestrator.internal.engine;
+
+import dev.agentorchestrator.Session;
+import dev.agentorchestrator.UnknownSessionException;
+import dev.agentorchestrator.spi.AgentProcess;
+import dev.agentorchestrator.spi.SessionRecord;
+import dev.agentorchestrator.spi.SessionRecord.Halt;
+import dev.agentorchestrator.spi.SessionStep;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a session's work, one worker thread per session being worked on: claims the work
+ * ({@code work} QUEUED to RUNNING, in one atomic write), runs the {@link Pipeline}'s steps in order,
+ * gives the slot back, and ends the work ({@code work} NONE, or QUEUED again when a follow-up
+ * prompt arrived meanwhile). The decisions are the steps' and {@link Lifecycle}'s; this class only
+ * holds what is live: the running agent process and the thread to interrupt for a stop.
+ */
+final class SessionRunner {
+    private static final Logger log = LoggerFactory.getLogger(SessionRunner.class);
+
+    /** One step of the pipeline as the engine runs it. */
+    interface Step {
+        String name();
+
+        void run(Chain chain);
+    }
+
+    /** Thrown inside a store update to leave the record as it is. */
+    private static final class NotClaimable extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NotClaimable() {
+            super(null, null, false, false);
+        }
+    }
+
+    private final Lifecycle lifecycle;
+    private final Scheduler scheduler;
+    private final ExecutorService workers;
+    private final Duration stopGrace;
+    private final Map<String, Work> live = new ConcurrentHashMap<>();
+    private List<Step> pipeline = List.of();
+
+    SessionRunner(Lifecycle lifecycle, Scheduler scheduler, ExecutorService workers, Duration stopGrace) {
+        this.lifecycle = lifecycle;
+        this.scheduler = scheduler;
+        this.workers = workers;
+        this.stopGrace = stopGrace;
+    }
+
+    void pipeline(List<Step> steps) {
+        this.pipeline = List.copyOf(steps);
+    }
+
+    List<Step> pipeline() {
+        return pipeline;
+    }
+
+    /** Called by the scheduler with a slot taken for this session. */
+    void start(String name, Scheduler.Permit permit) {
+        workers.execute(() -> run(name, permit));
+    }
+
+    private void run(String name, Scheduler.Permit permit) {
+        try {
+            lifecycle.change(name, "", r -> {
+                if (r.work() != Session.Work.QUEUED) {
+                    throw new NotClaimable(); // stopped or removed after it was queued
+                }
+                return r.toBuilder().work(Session.Work.RUNNING);
+            });
+        } catch (NotClaimable | UnknownSessionException gone) {
+            permit.release();
+            return;
+        }
+        Work work = new Work(name, permit, Thread.currentThread());
+        live.put(name, work);
+        try {
+            work.chain(0).proceed();
+        } catch (RuntimeException e) {
+            log.error("session {} failed unexpectedly", name, e);
+            try {
+                work.fail("unexpected error in the orchestrator: " + e);
+            } catch (RuntimeException again) {
+                log.error("session {} could not be marked FAILED", name, again);
+            }
+        } finally {
+            synchronized (work) {
+                work.interruptible = false;
+                Thread.interrupted();
+            }
+            live.remove(name);
+            permit.release();
+            finish(name);
+            scheduler.pump();
+        }
+    }
+
+    /** Ends the work: a pending halt is carried out; a follow-up that arrived meanwhile queues the next turn. */
+    private void finish(String name) {
+        SessionRecord after;
+        try {
+            after = lifecycle.change(name, "", r -> {
+                if (r.work() != Session.Work.RUNNING) {
+                    return r.toBuilder();
+                }
+                if (r.halt() != Halt.NONE) {
+                    return Lifecycle.carryOutHalt(r, r.toBuilder());
+                }
+                boolean again = !r.pendingPrompts().isEmpty() && r.state().isSettled() && !r.state().isTerminal();
+                return r.toBuilder().work(again ? Session.Work.QUEUED : Session.Work.NONE);
+            });
+        } catch (UnknownSessionException removed) {
+            return;
+        }
+        if (after.work() == Session.Work.QUEUED) {
+            scheduler.enqueue(name);
+        }
+    }
+
+    /** True while a worker of this engine works on the session. */
+    boolean isLive(String name) {
+        return live.containsKey(name);
+    }
+
+    List<String> liveSessions() {
+        return List.copyOf(live.keySet());
+    }
+
+    /**
+     * Makes the live work of a session notice a halt now: stops its agent (its whole process tree)
+     * and interrupts a setup or CI command. The halt itself is already stored.
+     */
+    void interrupt(String name) {
+        Work work = live.get(name);
+        if (work == null) {
+            return;
+        }
+        AgentProcess process = work.process;
+        if (process != null) {
+            process.stop(stopGrace);
+        }
+        synchronized (work) {
+            if (work.interruptible) {
+                work.thread.interrupt();
+            }
+        }
+    }
+
+    /** The work in progress for one session: its slot, its live agent, and the chain of steps. */
+    final class Work {
+        final String name;
+        final Scheduler.Permit permit;
+        final Thread thread;
+        volatile AgentProcess process;
+        /** True only while a command that ends on interrupt runs (setup, CI), so a stop never interrupts a store write. */
+        private boolean interruptible;
+        /** The branch head the commit check found, for CI. */
+        volatile String commit;
+
+        Work(String name, Scheduler.Permit permit, Thread thread) {
+            this.name = name;
+            this.permit = permit;
+            this.thread = thread;
+        }
+
+        SessionRecord record() {
+            return lifecycle.get(name);
+        }
+
+        /** Runs {@code command} so that a stop request interrupts it; clears a late interrupt afterwards. */
+        <T> T interruptibly(java.util.function.Supplier<T> command) {
+            synchronized (this) {
+                interruptible = true;
+            }
+            try {
+                return command.get();
+            } finally {
+                synchronized (this) {
+                    interruptible = false;
+                    Thread.interrupted();
+                }
+            }
+        }
+
+        void fail(String reason) {
+            lifecycle.apply(name, Transition.FAILED_WITH, reason, b -> b.agentHandle(null));
+        }
+
+        Chain chain(int index) {
+            return new Chain(this, index);
+        }
+    }
+
+    /** The steps from {@code index} on, as one step sees them (OkHttp's interceptor chain, for sessions). */
+    final class Chain implements SessionStep.Chain {
+        private final Work work;
+        private final int index;
+
+        Chain(Work work, int index) {
+            this.work = work;
+            this.index = index;
+        }
+
+        Work work() {
+            return work;
+        }
+
+        @Override
+        public Session session() {
+            return work.record().view();
+        }
+
+        @Override
+        public Optional<Path> worktree() {
+            return work.record().worktree();
+        }
+
+        @Override
+        public void note(String line) {
+            lifecycle.note(work.name, line);
+        }
+
+        @Override
+        public void proceed() {
+            if (index < pipeline.size()) {
+                pipeline.get(index).run(new Chain(work, index + 1));
+            }
+        }
+
+        @Override
+        public void fail(String reason) {
+            work.fail(reason);
+        }
+    }
+}

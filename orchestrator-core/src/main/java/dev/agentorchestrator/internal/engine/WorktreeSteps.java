@@ -1,0 +1,130 @@
+package dev.agentorchestrator.internal.engine;
+
+import dev.agentorchestrator.GitException;
+import dev.agentorchestrator.SessionState;
+import dev.agentorchestrator.spi.GitRepository;
+import dev.agentorchestrator.spi.SessionRecord;
+import dev.agentorchestrator.spi.StateStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The first two steps of a session's work: its worktree, then its setup. */
+final class WorktreeSteps {
+
+    private WorktreeSteps() {
+    }
+
+    /**
+     * Makes the session's worktree when it has none (a new session), or makes it again when it is
+     * gone (removed or pruned by hand, or never finished), on the session's own branch.
+     */
+    static final class Provision implements SessionRunner.Step {
+        private final Lifecycle lifecycle;
+        private final WorktreeProvisioner provisioner;
+        private final GitRepository git;
+
+        Provision(Lifecycle lifecycle, WorktreeProvisioner provisioner, GitRepository git) {
+            this.lifecycle = lifecycle;
+            this.provisioner = provisioner;
+            this.git = git;
+        }
+
+        @Override
+        public String name() {
+            return "provision";
+        }
+
+        @Override
+        public void run(SessionRunner.Chain chain) {
+            SessionRunner.Work work = chain.work();
+            SessionRecord r = work.record();
+            if (r.state() == SessionState.QUEUED) {
+                Lifecycle.Applied applied = lifecycle.apply(r.name(), Transition.PROVISION, "making worktree "
+                        + provisioner.pathFor(r.name()) + " on branch " + r.branch());
+                if (applied.halted()) {
+                    return;
+                }
+                r = applied.record();
+            }
+            if (!hasWorktree(r)) {
+                Path made;
+                try {
+                    made = provisioner.makeFor(r);
+                } catch (GitException e) {
+                    work.fail("could not make the worktree: " + e.getMessage());
+                    return;
+                }
+                lifecycle.update(r.name(), b -> b.worktree(made).setupDone(false));
+            }
+            chain.proceed();
+        }
+
+        private boolean hasWorktree(SessionRecord r) {
+            return r.worktree().filter(Files::isDirectory).flatMap(git::findWorktree).isPresent();
+        }
+    }
+
+    /** Runs the session's setup (copy files, a command) once per worktree; a failed setup runs again on the next try. */
+    static final class Setup implements SessionRunner.Step {
+        private final Lifecycle lifecycle;
+        private final WorktreeProvisioner provisioner;
+        private final StateStore store;
+
+        Setup(Lifecycle lifecycle, WorktreeProvisioner provisioner, StateStore store) {
+            this.lifecycle = lifecycle;
+            this.provisioner = provisioner;
+            this.store = store;
+        }
+
+        @Override
+        public String name() {
+            return "setup";
+        }
+
+        @Override
+        public void run(SessionRunner.Chain chain) {
+            SessionRunner.Work work = chain.work();
+            SessionRecord r = work.record();
+            if (!r.setupDone()) {
+                if (!r.setup().isEmpty()) {
+                    Path worktree = r.worktree().orElseThrow();
+                    String failure = work.interruptibly(() -> {
+                        try {
+                            provisioner.setup(worktree, r.setup(), store.log(r.name()));
+                            return null;
+                        } catch (WorktreeProvisioner.SetupFailed e) {
+                            return e.getMessage();
+                        }
+                    });
+                    if (failure != null) {
+                        work.fail(failure);
+                        return;
+                    }
+                }
+                lifecycle.update(r.name(), b -> b.setupDone(true));
+            }
+            chain.proceed();
+        }
+    }
+
+    /** A host's own step, placed by its phase. */
+    static final class Host implements SessionRunner.Step {
+        private final String name;
+        private final dev.agentorchestrator.spi.SessionStep step;
+
+        Host(String name, dev.agentorchestrator.spi.SessionStep step) {
+            this.name = name;
+            this.step = step;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public void run(SessionRunner.Chain chain) {
+            step.run(chain);
+        }
+    }
+}
