@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * left, every branch and commit from before is kept, every branch a create made belongs to a
  * create that finished, and the create that was interrupted succeeds when made again.
  *
- * <p>{@code -Dreliability.kills=N} sets the number of kills (default 24), {@code
+ * <p>{@code -Dreliability.kills=N} sets the number of kills (default 20), {@code
  * -Dreliability.seed=S} replays a run (the seed is printed), {@code -Dreliability.files=F} sets
  * the repository's size (default 300 files).
  */
@@ -38,7 +38,7 @@ public abstract class GitBackendKillLoop extends GitBackendContractSupport {
 
     @Test
     void worktreeCreatesAndRemovesSurviveRandomKills() {
-        int kills = Integer.getInteger("reliability.kills", 24);
+        int kills = Integer.getInteger("reliability.kills", 20);
         long seed = Long.getLong("reliability.seed", System.nanoTime());
         System.out.println(getClass().getSimpleName() + ": " + kills + " kills, -Dreliability.seed=" + seed);
         Random random = new Random(seed);
@@ -55,7 +55,7 @@ public abstract class GitBackendKillLoop extends GitBackendContractSupport {
             try (WorktreeChildJvm child = WorktreeChildJvm.start(temp, "loop", backend().getClass().getName(),
                     repo.toString(), String.valueOf(next), "3", log.toString(), ready.toString())) {
                 child.awaitFile(ready, 120_000);
-                if (child.waitFor(random.nextInt(1200))) {
+                if (child.waitFor(random.nextInt(900))) {
                     throw new AssertionError("the child ended by itself " + when + ":\n" + child.output());
                 }
                 child.killGroup();
@@ -96,7 +96,13 @@ public abstract class GitBackendKillLoop extends GitBackendContractSupport {
                                 "branch " + ref + " belongs to a create that finished " + when);
                     }
                 }
-                if (interrupted != null && !Files.exists(WorktreeChildMain.worktreeFolder(repo, interrupted))) {
+                if (interrupted != null && Files.exists(WorktreeChildMain.worktreeFolder(repo, interrupted))) {
+                    // Killed after the worktree became visible: it is whole, and its create finished.
+                    Path path = real(WorktreeChildMain.worktreeFolder(repo, interrupted));
+                    assertTrue(RepositoryHealth.linkedWorktrees(repo).stream().anyMatch(w -> real(w.path()).equals(path)),
+                            "the folder " + path + " left by the interrupted create is a listed worktree " + when);
+                    finished.add(interrupted);
+                } else if (interrupted != null) {
                     Path path = WorktreeChildMain.worktreeFolder(repo, interrupted);
                     r.createWorktree(new WorktreeRequest(path, "feature/" + interrupted, "main"));
                     assertEveryWorktreeWhole(repo, List.of(path), when + ", made again");
