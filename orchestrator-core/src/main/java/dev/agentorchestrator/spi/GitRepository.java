@@ -105,4 +105,24 @@ public interface GitRepository extends AutoCloseable {
     /** Releases what the backend holds open; the repository on disk is untouched. */
     @Override
     void close();
+
+    /**
+     * Finds worktrees that this library began to create and never finished (the process making
+     * them was killed, or the machine stopped) and rolls each back: its administrative folder,
+     * its half-written folder, and the branch the create made, while that branch still points at
+     * the commit it was created at. A create that had already finished is kept. Worktrees made by
+     * hand or by another tool are never touched: only creates that left this library's marker
+     * (under {@code <common git dir>/agent-orchestrator/}) are considered, and creates still
+     * running in a live process are left alone. Afterwards the repository passes
+     * {@code git fsck --full} and the same create can be made again.
+     *
+     * <p>The default does nothing, for backends that make worktrees in one atomic step.
+     *
+     * @return the folders of the worktrees that were rolled back, empty when there were none
+     * @throws dev.agentorchestrator.GitException when something half-made cannot be removed; the
+     *         message names it
+     */
+    default List<Path> recoverIncompleteWorktrees() {
+        return List.of();
+    }
 }

@@ -2,6 +2,7 @@ package dev.agentorchestrator.jgit;
 
 import dev.agentorchestrator.GitException;
 import dev.agentorchestrator.Worktree;
+import dev.agentorchestrator.internal.git.HalfMadeWorktrees;
 import java.io.IOException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
@@ -30,7 +31,8 @@ final class JGitBranches {
             for (Worktree wt : repo.worktrees().list()) {
                 if (wt.branch().filter(branch::equals).isPresent()) {
                     throw new GitException("Cannot delete the branch '" + branch + "': it is checked out in the"
-                            + " worktree at " + wt.path() + ". Remove that worktree (or switch its branch) first.");
+                            + " worktree at " + wt.path() + "; " + HalfMadeWorktrees.freeingAdvice(wt)
+                            + ", then delete the branch.");
                 }
             }
             if (!force && !mergedIntoHead(ref.getObjectId())) {

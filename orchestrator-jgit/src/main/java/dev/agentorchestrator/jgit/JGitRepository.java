@@ -243,6 +243,11 @@ final class JGitRepository implements GitRepository {
     }
 
     @Override
+    public List<Path> recoverIncompleteWorktrees() {
+        return creator.recover();
+    }
+
+    @Override
     public void close() {
         main.close();
     }

@@ -3,6 +3,7 @@ package dev.agentorchestrator.jgit;
 import dev.agentorchestrator.ChangedFile;
 import dev.agentorchestrator.GitException;
 import dev.agentorchestrator.Worktree;
+import dev.agentorchestrator.internal.git.HalfMadeWorktrees;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -138,6 +139,7 @@ final class JGitWorktrees {
             throw new GitException("Cannot remove the worktree at " + wt.path() + ": " + e.getMessage()
                     + ". Check file permissions and that no process holds files open there.", e);
         }
+        HalfMadeWorktrees.checkGone(wt, list().stream().anyMatch(w -> w.id().equals(wt.id())));
     }
 
     List<Path> prune() {

@@ -2,31 +2,36 @@ package dev.agentorchestrator.jgit;
 
 import dev.agentorchestrator.GitException;
 import dev.agentorchestrator.Worktree;
+import dev.agentorchestrator.internal.git.AtomicWorktreeCreate;
+import dev.agentorchestrator.internal.git.HalfMadeWorktrees;
 import dev.agentorchestrator.spi.WorktreeRequest;
 import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 
 /**
- * Makes a linked worktree the way {@code git worktree add -b BRANCH PATH BASE} does in C git
- * 2.39: everything is checked before anything is written; then the administrative folder
- * {@code .git/worktrees/<id>} is reserved (its creation is the atomic step that picks the id, so
- * concurrent adds get {@code id}, {@code id1}, ...) and locked "initializing" so that a concurrent
- * prune leaves it alone; then {@code gitdir}, the worktree's {@code .git} file, {@code commondir},
- * the branch, {@code HEAD}, the files and the {@code index} are written, and the lock is removed.
- * A failure at any step undoes the earlier ones.
+ * Makes a linked worktree as {@code git worktree add} does in C git 2.39 ({@code -b BRANCH PATH
+ * BASE} for a new branch, {@code PATH BRANCH} for an existing one), but all or nothing:
+ * everything is checked before anything is written, and {@link AtomicWorktreeCreate} writes the
+ * administrative files and the checkout under temporary names and makes the worktree visible to
+ * git with one rename at the end, so a kill at any instant leaves nothing git sees, or a whole
+ * worktree; {@link #recover()} rolls back what a killed create left.
  */
 final class WorktreeCreator {
 
     private final JGitRepository repo;
+    private final AtomicWorktreeCreate.Steps steps = new JGitSteps();
 
     WorktreeCreator(JGitRepository repo) {
         this.repo = repo;
@@ -35,44 +40,112 @@ final class WorktreeCreator {
     Worktree create(WorktreeRequest request) {
         Path path = request.path();
         String refName = Constants.R_HEADS + request.branch();
-        ObjectId base = validate(request, refName);
-
-        Rollback rollback = new Rollback();
+        ObjectId commit = request.createBranch() ? validate(request, refName) : validateExisting(request, refName);
         try {
-            Path admin = reserveAdminDir(path);
-            rollback.add(() -> FileOps.deleteRecursively(admin));
-            FileOps.writeLine(admin.resolve(LinkedWorktreeAdmin.LOCKED), "initializing");
-
-            boolean existed = Files.isDirectory(path);
-            Files.createDirectories(path);
-            rollback.add(existed ? () -> FileOps.deleteContents(path) : () -> FileOps.deleteRecursively(path));
-
-            Path folder = path.toRealPath();
-            FileOps.writeLine(admin.resolve(LinkedWorktreeAdmin.GITDIR), folder.resolve(".git").toString());
-            FileOps.writeLine(folder.resolve(".git"), "gitdir: " + admin);
-            FileOps.writeLine(admin.resolve(LinkedWorktreeAdmin.COMMONDIR), "../..");
-
-            createBranch(refName, base, request.base());
-            rollback.add(() -> deleteBranch(refName, base));
-            FileOps.writeLine(admin.resolve(LinkedWorktreeAdmin.HEAD), "ref: " + refName);
-
-            try (Repository worktree = JGitRepository.openLinked(admin, folder);
-                 RevWalk walk = new RevWalk(worktree)) {
-                RevCommit commit = walk.parseCommit(base);
-                new WorktreeCheckout(worktree).checkout(commit.getTree(), admin.resolve(LinkedWorktreeAdmin.INDEX));
-            }
-            Files.delete(admin.resolve(LinkedWorktreeAdmin.LOCKED));
+            Path target = realParent(path);
+            Path admin = AtomicWorktreeCreate.create(repo.commonDir(), target, request.branch(),
+                    request.createBranch(), commit.name(), steps);
             String id = admin.getFileName().toString();
             return repo.worktrees().list().stream().filter(w -> id.equals(w.id())).findFirst()
                     .orElseThrow(() -> new IOException("the new worktree " + id + " is not listed"));
         } catch (IOException | RuntimeException e) {
-            rollback.undo(e);
             if (e instanceof GitException g) {
                 throw g;
             }
             throw new GitException("Cannot create the worktree at " + path + " on branch '" + request.branch()
-                    + "': " + e + ". Nothing was left behind; fix the cause (disk space, permissions) and retry.", e);
+                    + "': " + e + (e.getSuppressed().length == 0 ? ". Nothing was left behind"
+                    : ". Some of it could not be removed (" + Stream.of(e.getSuppressed()).map(Throwable::getMessage)
+                    .collect(Collectors.joining("; ")) + "); recoverIncompleteWorktrees() retries that")
+                    + "; fix the cause (disk space, permissions) and retry.", e);
         }
+    }
+
+    List<Path> recover() {
+        try {
+            return AtomicWorktreeCreate.recover(repo.commonDir(), steps);
+        } catch (IOException e) {
+            throw new GitException("Cannot roll back the unfinished worktree creates of " + repo.workTree() + ": "
+                    + e.getMessage() + ". Remove what it names by hand, or retry.", e);
+        }
+    }
+
+    /** The checkout and branch updates of a create, with JGit. */
+    private final class JGitSteps implements AtomicWorktreeCreate.Steps {
+        @Override
+        public void checkout(Path adminDir, Path folder, String commit) throws IOException {
+            try (Repository worktree = JGitRepository.openLinked(adminDir, folder);
+                 RevWalk walk = new RevWalk(worktree)) {
+                RevCommit parsed = walk.parseCommit(ObjectId.fromString(commit));
+                new WorktreeCheckout(worktree).checkout(parsed.getTree(), adminDir.resolve(LinkedWorktreeAdmin.INDEX));
+            }
+        }
+
+        @Override
+        public void createBranch(String branch, String commit) throws IOException {
+            RefUpdate update = repo.main().updateRef(Constants.R_HEADS + branch);
+            update.setNewObjectId(ObjectId.fromString(commit));
+            update.setExpectedOldObjectId(ObjectId.zeroId());
+            update.setRefLogMessage("branch: Created from " + commit, false);
+            RefUpdate.Result result = update.update();
+            if (result != RefUpdate.Result.NEW) {
+                throw new IOException("cannot create the branch '" + branch + "': " + result
+                        + (result == RefUpdate.Result.LOCK_FAILURE
+                        ? " (another process holds the ref lock, or the branch was created meanwhile)" : ""));
+            }
+        }
+
+        @Override
+        public void deleteBranchIfAt(String branch, String commit) throws IOException {
+            if (repo.worktrees().list().stream().anyMatch(w -> w.branch().filter(branch::equals).isPresent())) {
+                return;
+            }
+            RefUpdate update = repo.main().updateRef(Constants.R_HEADS + branch);
+            update.setExpectedOldObjectId(ObjectId.fromString(commit));
+            update.setForceUpdate(true);
+            update.delete();
+        }
+
+        @Override
+        public Optional<String> branchCommit(String branch) throws IOException {
+            Ref ref = repo.main().exactRef(Constants.R_HEADS + branch);
+            return ref == null || ref.getObjectId() == null ? Optional.empty() : Optional.of(ref.getObjectId().name());
+        }
+    }
+
+    /** The tip of an existing branch, after checking it is the expected one and free to check out. */
+    private ObjectId validateExisting(WorktreeRequest request, String refName) {
+        String branch = request.branch();
+        String what = "Cannot create the worktree at " + request.path() + " on the existing branch '" + branch + "': ";
+        checkPath(request, what);
+        Optional<ObjectId> tip = repo.branchExists(branch) ? repo.resolveCommit(refName) : Optional.empty();
+        if (tip.isEmpty()) {
+            throw new GitException(what + "there is no such branch in " + repo.workTree() + " (branches: "
+                    + String.join(", ", branchNames()) + "). Restore the branch, or create a new one with"
+                    + " WorktreeRequest.newBranch(path, branch, base).");
+        }
+        if (request.expectedCommit().isPresent()) {
+            String expected = request.expectedCommit().get();
+            Optional<ObjectId> expectedId = repo.resolveCommit(expected);
+            if (expectedId.isEmpty()) {
+                throw new GitException(what + "the expected commit " + expected + " is not in " + repo.workTree()
+                        + " (the branch is at " + tip.get().name() + "). The commit was lost or never existed"
+                        + " here; check the branch's reflog ('git reflog " + branch + "').");
+            }
+            if (!expectedId.get().equals(tip.get())) {
+                throw new GitException(what + "the branch is at " + tip.get().name() + " but was expected at "
+                        + expectedId.get().name() + " (" + relation(expectedId.get(), tip.get())
+                        + "). It was changed outside this worktree; check it out at its actual commit with"
+                        + " WorktreeRequest.existingBranch(path, branch), or reset the branch to the expected commit.");
+            }
+        }
+        for (Worktree wt : repo.worktrees().list()) {
+            if (wt.branch().filter(branch::equals).isPresent()) {
+                throw new GitException(what + "it is already checked out in the worktree at " + wt.path()
+                        + ", and a branch can be checked out in one worktree only; "
+                        + HalfMadeWorktrees.freeingAdvice(wt) + ".");
+            }
+        }
+        return tip.get();
     }
 
     private ObjectId validate(WorktreeRequest request, String refName) {
@@ -93,9 +166,16 @@ final class WorktreeCreator {
                     + String.join(", ", branchNames()) + ".");
         }
         if (repo.branchExists(request.branch())) {
-            throw new GitException(what + "the branch '" + request.branch() + "' already exists. Choose"
-                    + " another branch name, or delete the old branch first.");
+            throw new GitException(what + "the branch '" + request.branch() + "' already exists. Check it out"
+                    + " with WorktreeRequest.existingBranch(path, branch, expectedCommit), choose another branch"
+                    + " name, or delete the old branch first.");
         }
+        checkPath(request, what);
+        return base.get();
+    }
+
+    private void checkPath(WorktreeRequest request, String what) {
+        Path path = request.path();
         if (path.startsWith(repo.commonDir()) || path.startsWith(repo.commonDir().toAbsolutePath().normalize())
                 || realParent(path).startsWith(repo.commonDir())) {
             throw new GitException(what + "the folder is inside the git directory " + repo.commonDir()
@@ -115,7 +195,6 @@ final class WorktreeCreator {
                     + (w.locked() ? " and is locked. Unlock it and prune" : ". Prune")
                     + " the stale worktrees (pruneWorktrees) or remove it first.");
         });
-        return base.get();
     }
 
     /** The nearest existing ancestor of {@code path} with links resolved, then the rest of the path. */
@@ -134,12 +213,42 @@ final class WorktreeCreator {
         }
     }
 
-    private java.util.List<String> branchNames() {
+    /** How {@code actual} relates to {@code expected}: ahead, behind, or diverged, with counts. */
+    private String relation(ObjectId expected, ObjectId actual) {
+        try {
+            int ahead = count(actual, expected);
+            int behind = count(expected, actual);
+            if (behind == 0) {
+                return ahead + " commit(s) ahead of the expected one";
+            }
+            if (ahead == 0) {
+                return behind + " commit(s) behind the expected one";
+            }
+            return "diverged: " + ahead + " commit(s) not in the expected one, " + behind + " of it missing";
+        } catch (IOException e) {
+            return "their relation could not be read: " + e.getMessage();
+        }
+    }
+
+    /** Commits reachable from {@code from} and not from {@code not}. */
+    private int count(ObjectId from, ObjectId not) throws IOException {
+        try (RevWalk walk = new RevWalk(repo.main())) {
+            walk.markStart(walk.parseCommit(from));
+            walk.markUninteresting(walk.parseCommit(not));
+            int n = 0;
+            while (walk.next() != null) {
+                n++;
+            }
+            return n;
+        }
+    }
+
+    private List<String> branchNames() {
         try {
             return repo.main().getRefDatabase().getRefsByPrefix(Constants.R_HEADS).stream()
                     .map(r -> Repository.shortenRefName(r.getName())).sorted().toList();
         } catch (IOException e) {
-            return java.util.List.of("(unreadable: " + e.getMessage() + ")");
+            return List.of("(unreadable: " + e.getMessage() + ")");
         }
     }
 
@@ -149,42 +258,5 @@ final class WorktreeCreator {
         } catch (IOException e) {
             throw new GitException("Cannot read the refs of " + repo.workTree() + ": " + e.getMessage(), e);
         }
-    }
-
-    /** Creates {@code .git/worktrees/<id>}, trying id, id1, id2... as git's mkdir loop does. */
-    private Path reserveAdminDir(Path path) throws IOException {
-        String id = WorktreeIds.baseId(path);
-        Path root = repo.worktrees().adminRoot();
-        Files.createDirectories(root);
-        for (int attempt = 0; ; attempt++) {
-            Path candidate = root.resolve(WorktreeIds.candidate(id, attempt));
-            try {
-                return Files.createDirectory(candidate);
-            } catch (FileAlreadyExistsException taken) {
-                // Taken by another worktree (perhaps being made right now); try the next number.
-            }
-        }
-    }
-
-    private void createBranch(String refName, ObjectId base, String baseName) throws IOException {
-        RefUpdate update = repo.main().updateRef(refName);
-        update.setNewObjectId(base);
-        update.setExpectedOldObjectId(ObjectId.zeroId());
-        update.setRefLogMessage("branch: Created from " + baseName, false);
-        RefUpdate.Result result = update.update();
-        if (result != RefUpdate.Result.NEW) {
-            throw new GitException("Cannot create the branch '" + Repository.shortenRefName(refName) + "': "
-                    + result + (result == RefUpdate.Result.LOCK_FAILURE
-                    ? " (another process holds the ref lock, or the branch was created meanwhile)" : "")
-                    + ". Retry, or choose another branch name.");
-        }
-    }
-
-    /** Deletes the branch we made, but only while it still points where we put it. */
-    private void deleteBranch(String refName, ObjectId expected) throws IOException {
-        RefUpdate update = repo.main().updateRef(refName);
-        update.setExpectedOldObjectId(expected);
-        update.setForceUpdate(true);
-        update.delete();
     }
 }

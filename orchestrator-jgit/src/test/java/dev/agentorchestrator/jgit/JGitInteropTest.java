@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.agentorchestrator.ChangedFile;
 import dev.agentorchestrator.GitException;
 import dev.agentorchestrator.Worktree;
+import dev.agentorchestrator.internal.git.WorktreeIds;
 import dev.agentorchestrator.spi.GitRepository;
 import dev.agentorchestrator.spi.WorktreeRequest;
 import dev.agentorchestrator.testing.TestRepos;

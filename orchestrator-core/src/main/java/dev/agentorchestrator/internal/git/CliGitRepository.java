@@ -163,6 +163,13 @@ public final class CliGitRepository implements GitRepository {
             throw new GitException("cannot delete branch '" + branch + "' in repository " + workTree
                     + ": there is no such branch; existing branches: " + describeBranches());
         }
+        for (Worktree wt : listWorktrees()) {
+            if (wt.branch().filter(branch::equals).isPresent()) {
+                throw new GitException("cannot delete branch '" + branch + "' in repository " + workTree
+                        + ": it is checked out in worktree " + wt.path() + "; " + HalfMadeWorktrees.freeingAdvice(wt)
+                        + ", then delete the branch");
+            }
+        }
         git.runOk(workTree, List.of("branch", force ? "-D" : "-d", "--", branch),
                 "cannot delete branch '" + branch + "' in repository " + workTree
                         + (force ? "" : " (a branch not merged into HEAD needs force)"));
@@ -200,6 +207,11 @@ public final class CliGitRepository implements GitRepository {
         String out = git.runOk(workTree, List.of("diff", "--numstat", "-z", "-M", "--no-ext-diff", "--no-textconv",
                 mergeBase(branch, tip, base), tip), "cannot count the lines changed on '" + branch + "'").stdout();
         return GitOutput.numstat(out);
+    }
+
+    @Override
+    public List<Path> recoverIncompleteWorktrees() {
+        return worktrees.recover();
     }
 
     @Override

@@ -5,12 +5,11 @@ import dev.agentorchestrator.GitException;
 import dev.agentorchestrator.Worktree;
 import dev.agentorchestrator.spi.WorktreeRequest;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -19,30 +18,69 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The worktree changes of {@link CliGitRepository}: create, remove, prune, lock and unlock. Each
- * checks everything it can before git writes anything, and {@link #create} removes what was
- * written when git fails half-way, so that a failed call leaves the repository as it was.
+ * The worktree changes of {@link CliGitRepository}: create, remove, prune, lock, unlock and the
+ * recovery of creates that were interrupted. A create is made by {@link AtomicWorktreeCreate} with
+ * git's plumbing ({@code read-tree}, {@code update-ref}), never with {@code git worktree add},
+ * whose half-made worktrees a kill leaves behind; everything is checked before anything is written.
  */
 final class CliWorktrees {
 
+    private static final String HEADS = "refs/heads/";
+
     /**
-     * One lock per repository (by common dir) in this JVM: the clean-up after a failed create must
-     * not mistake a worktree or branch that a concurrent call made for its own.
+     * One lock per repository (by common dir) in this JVM, so that the creates, removes and
+     * recoveries of one process run one at a time.
      */
     private static final ConcurrentMap<Path, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
 
     private final CliGitRepository repo;
     private final GitProcess git;
     private final ReentrantLock lock;
+    private final AtomicWorktreeCreate.Steps steps;
 
     CliWorktrees(CliGitRepository repo, GitProcess git) {
         this.repo = repo;
         this.git = git;
         this.lock = LOCKS.computeIfAbsent(repo.commonDir(), dir -> new ReentrantLock());
+        this.steps = new GitSteps();
     }
 
-    /** What existed before a create, so that a failure can take away exactly what it added. */
-    private record Before(Set<String> adminIds, boolean adminFolderExisted, boolean targetExisted, Path firstMissing) {
+    /** The create's git work: the checkout into the staged folders, and the branch updates. */
+    private final class GitSteps implements AtomicWorktreeCreate.Steps {
+        @Override
+        public void checkout(Path adminDir, Path folder, String commit) throws IOException {
+            // What 'git worktree add' does with 'reset --hard', but on the staged git dir, whose
+            // HEAD names a branch that may not exist yet: read-tree needs no HEAD.
+            GitProcess.Result r = git.run(folder, List.of("--git-dir=" + adminDir, "--work-tree=" + folder,
+                    "read-tree", "--reset", "-u", commit));
+            if (!r.ok()) {
+                throw new IOException(GitProcess.failure("cannot check out " + commit, r).getMessage());
+            }
+        }
+
+        @Override
+        public void createBranch(String branch, String commit) throws IOException {
+            // The empty old value makes git refuse when the branch exists meanwhile.
+            GitProcess.Result r = git.run(repo.workTree(), List.of("update-ref", "--create-reflog", "-m",
+                    "branch: Created from " + commit, HEADS + branch, commit, ""));
+            if (!r.ok()) {
+                throw new IOException(GitProcess.failure("cannot create branch '" + branch + "'", r).getMessage());
+            }
+        }
+
+        @Override
+        public void deleteBranchIfAt(String branch, String commit) throws IOException {
+            if (repo.listWorktrees().stream().anyMatch(w -> w.branch().filter(branch::equals).isPresent())) {
+                return;
+            }
+            // The old-value check deletes the branch only while it still points where it was created.
+            git.run(repo.workTree(), List.of("update-ref", "-d", HEADS + branch, commit));
+        }
+
+        @Override
+        public Optional<String> branchCommit(String branch) {
+            return repo.resolve(HEADS + branch);
+        }
     }
 
     Worktree create(WorktreeRequest request) {
@@ -55,29 +93,137 @@ final class CliWorktrees {
                 throw new GitException("repository " + repo.workTree() + " has no commits yet; make a first commit"
                         + " before creating worktrees");
             }
-            String baseCommit = repo.requireCommit(request.base(), "base");
-            if (repo.branchExists(branch)) {
-                throw new GitException("cannot create worktree " + target + ": branch '" + branch + "' already exists"
-                        + " in repository " + repo.workTree() + " (at " + repo.resolve(branch).orElse("?") + ");"
-                        + " choose another feature name, or delete the branch first");
-            }
+            String commit = request.createBranch() ? newBranchStart(request, target) : existingBranchTip(request, target);
             checkTarget(target);
-            Before before = new Before(adminFolderNames(), Files.isDirectory(adminFolder()), Files.exists(target),
-                    CanonicalPaths.firstMissing(target));
+            Path firstMissing = CanonicalPaths.firstMissing(target);
+            String what = "cannot create worktree " + target + (request.createBranch()
+                    ? " on new branch '" + branch + "' from '" + request.base() + "'"
+                    : " on existing branch '" + branch + "' at " + commit)
+                    + " (what 'git worktree add' does)";
             try {
-                // The base goes in as a commit id: the branch then starts exactly where we checked,
-                // and git sets up no upstream tracking for a remote base (JGit does not either).
-                git.runOk(repo.workTree(), List.of("worktree", "add", "-b", branch, target.toString(), baseCommit),
-                        "cannot create worktree " + target + " on new branch '" + branch + "' from '"
-                                + request.base() + "'");
-                return repo.findWorktree(target).orElseThrow(() -> new GitException(
-                        "git created worktree " + target + " but does not list it"));
-            } catch (RuntimeException e) {
-                String leftOver = undoCreate(before, target, branch, baseCommit);
-                throw new GitException(e.getMessage() + (leftOver.isEmpty()
-                        ? "; everything written for the worktree was removed again"
-                        : "; could not remove everything written for it, remove by hand: " + leftOver), e);
+                AtomicWorktreeCreate.create(repo.commonDir(), target, branch, request.createBranch(), commit, steps);
+            } catch (IOException | RuntimeException e) {
+                throw new GitException(what + ": " + e.getMessage() + "; everything written for it was removed again"
+                        + (e.getSuppressed().length == 0 ? "" : " except what these name: "
+                        + Stream.of(e.getSuppressed()).map(Throwable::getMessage).collect(Collectors.joining("; "))), e);
             }
+            runPostCheckoutHook(target, firstMissing, branch, request.createBranch(), commit, what);
+            return repo.findWorktree(target).orElseThrow(() -> new GitException(
+                    "created worktree " + target + " but git does not list it"));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The commit a new branch starts at, after checking that the branch does not exist. */
+    private String newBranchStart(WorktreeRequest request, Path target) {
+        String baseCommit = repo.requireCommit(request.base(), "base");
+        if (repo.branchExists(request.branch())) {
+            throw new GitException("cannot create worktree " + target + ": branch '" + request.branch()
+                    + "' already exists in repository " + repo.workTree() + " (at "
+                    + repo.resolve(HEADS + request.branch()).orElse("?") + "); check it out with"
+                    + " WorktreeRequest.existingBranch(path, branch, expectedCommit), choose another name,"
+                    + " or delete the branch first");
+        }
+        return baseCommit;
+    }
+
+    /** The commit an existing branch points at, after checking it is the expected one and free to check out. */
+    private String existingBranchTip(WorktreeRequest request, Path target) {
+        String branch = request.branch();
+        String what = "cannot create worktree " + target + " on existing branch '" + branch + "'";
+        Optional<String> tip = repo.resolve(HEADS + branch);
+        if (!repo.branchExists(branch) || tip.isEmpty()) {
+            throw new GitException(what + ": there is no such branch in repository " + repo.workTree()
+                    + " (branches: " + repo.describeBranches() + "); restore the branch, or create a new one with"
+                    + " WorktreeRequest.newBranch(path, branch, base)");
+        }
+        if (request.expectedCommit().isPresent()) {
+            String expected = request.expectedCommit().get();
+            Optional<String> expectedId = expected.startsWith("-") ? Optional.empty() : repo.resolve(expected);
+            if (expectedId.isEmpty()) {
+                throw new GitException(what + ": the expected commit " + expected + " is not in repository "
+                        + repo.workTree() + " (the branch is at " + tip.get() + "); the commit was lost or never"
+                        + " existed here; check the branch's reflog ('git reflog " + branch + "')");
+            }
+            if (!expectedId.get().equals(tip.get())) {
+                throw new GitException(what + ": the branch is at " + tip.get() + " but was expected at "
+                        + expectedId.get() + " (" + relation(expectedId.get(), tip.get()) + "); it was changed"
+                        + " outside this worktree; check it out at its actual commit with"
+                        + " WorktreeRequest.existingBranch(path, branch), or reset the branch to the expected commit");
+            }
+        }
+        for (Worktree wt : repo.listWorktrees()) {
+            if (wt.branch().filter(branch::equals).isPresent()) {
+                throw new GitException(what + ": it is already checked out in worktree " + wt.path()
+                        + ", and a branch can be checked out in one worktree only; " + HalfMadeWorktrees.freeingAdvice(wt));
+            }
+        }
+        return tip.get();
+    }
+
+    /** How {@code actual} relates to {@code expected}: ahead, behind, or diverged, with counts. */
+    private String relation(String expected, String actual) {
+        GitProcess.Result r = git.run(repo.workTree(), List.of("rev-list", "--left-right", "--count",
+                expected + "..." + actual));
+        String[] counts = r.stdout().strip().split("\\s+");
+        if (!r.ok() || counts.length != 2) {
+            return "the two share no history";
+        }
+        int behind = Integer.parseInt(counts[0]);
+        int ahead = Integer.parseInt(counts[1]);
+        if (behind == 0) {
+            return ahead + " commit(s) ahead of the expected one";
+        }
+        if (ahead == 0) {
+            return behind + " commit(s) behind the expected one";
+        }
+        return "diverged: " + ahead + " commit(s) not in the expected one, " + behind + " of it missing";
+    }
+
+    /**
+     * git runs the post-checkout hook when it adds a worktree; so do we, once the worktree is whole.
+     * A failing hook fails the create, which then takes the worktree (and a branch it made) away.
+     */
+    private void runPostCheckoutHook(Path target, Path firstMissing, String branch, boolean createdBranch, String commit,
+                                     String what) {
+        GitProcess.Result r = git.run(target, List.of("hook", "run", "--ignore-missing", "post-checkout", "--",
+                "0".repeat(commit.length()), commit, "1"));
+        if (r.ok()) {
+            return;
+        }
+        List<String> leftOver = new ArrayList<>();
+        try {
+            removeWholeWorktree(target);
+            if (firstMissing != null && !firstMissing.equals(target) && target.getParent() != null) {
+                CanonicalPaths.deleteEmptyFolders(target.getParent(), firstMissing.getParent());
+            }
+        } catch (RuntimeException e) {
+            leftOver.add(target + " (" + e.getMessage() + ")");
+        }
+        if (createdBranch) {
+            GitProcess.Result d = git.run(repo.workTree(), List.of("update-ref", "-d", HEADS + branch, commit));
+            if (!d.ok() && repo.branchExists(branch)) {
+                leftOver.add("branch '" + branch + "'");
+            }
+        }
+        throw new GitException(what + ": the post-checkout hook failed: " + GitProcess.failure("hook", r).getMessage()
+                + (leftOver.isEmpty() ? "; everything written for the worktree was removed again"
+                : "; could not remove everything written for it, remove by hand: " + String.join(", ", leftOver)));
+    }
+
+    private void removeWholeWorktree(Path target) {
+        git.runOk(repo.workTree(), List.of("worktree", "remove", "--force", "--force", target.toString()),
+                "cannot remove worktree " + target);
+    }
+
+    List<Path> recover() {
+        lock.lock();
+        try {
+            return AtomicWorktreeCreate.recover(repo.commonDir(), steps);
+        } catch (IOException e) {
+            throw new GitException("cannot roll back the unfinished worktree creates of repository " + repo.workTree()
+                    + ": " + e.getMessage() + "; remove what it names by hand, or retry", e);
         } finally {
             lock.unlock();
         }
@@ -110,7 +256,13 @@ final class CliWorktrees {
                 args.addAll(List.of("--force", "--force")); // twice: once for changes, once for a lock
             }
             args.add(wt.path().toString());
-            git.runOk(repo.workTree(), args, "cannot remove worktree " + wt.path());
+            GitProcess.Result r = git.run(repo.workTree(), args);
+            if (!r.ok()) {
+                if (!force || !HalfMadeWorktrees.removeByHand(repo.commonDir(), wt)) {
+                    throw GitProcess.failure("cannot remove worktree " + wt.path(), r);
+                }
+            }
+            HalfMadeWorktrees.checkGone(wt, repo.findWorktree(wt.path()).isPresent());
         } finally {
             lock.unlock();
         }
@@ -202,80 +354,6 @@ final class CliWorktrees {
                 throw new GitException("cannot create worktree " + target + ": the folder exists and is not empty;"
                         + " choose another path or empty it");
             }
-        }
-    }
-
-    /** Takes away what a failed create added; returns what could not be removed (empty when all went). */
-    private String undoCreate(Before before, Path target, String branch, String baseCommit) {
-        List<String> leftOver = new ArrayList<>();
-        Path admin = adminFolder();
-        for (String id : adminFolderNames()) {
-            Path record = admin.resolve(id);
-            if (!before.adminIds().contains(id) && pointsAtOrIncomplete(record, target)) {
-                tryDelete(() -> CanonicalPaths.deleteRecursively(record), record, leftOver);
-            }
-        }
-        if (!before.adminFolderExisted() && Files.isDirectory(admin) && CanonicalPaths.isEmptyDirectory(admin)) {
-            tryDelete(() -> CanonicalPaths.deleteRecursively(admin), admin, leftOver);
-        }
-        if (before.targetExisted()) {
-            tryDelete(() -> emptyFolder(target), target, leftOver);
-        } else {
-            tryDelete(() -> CanonicalPaths.deleteRecursively(target), target, leftOver);
-            if (before.firstMissing() != null && target.getParent() != null) {
-                CanonicalPaths.deleteEmptyFolders(target.getParent(), before.firstMissing().getParent());
-            }
-        }
-        // The old-value check deletes the branch only while it still points where git created it.
-        GitProcess.Result r = git.run(repo.workTree(), List.of("update-ref", "-d", "refs/heads/" + branch, baseCommit));
-        if (!r.ok() && repo.branchExists(branch)) {
-            leftOver.add("branch '" + branch + "'");
-        }
-        return String.join(", ", leftOver);
-    }
-
-    private static boolean pointsAtOrIncomplete(Path record, Path target) {
-        Path gitdir = record.resolve("gitdir");
-        if (!Files.isRegularFile(gitdir)) {
-            return true;
-        }
-        try {
-            Path dotGit = record.resolve(Files.readString(gitdir, StandardCharsets.UTF_8).strip());
-            return dotGit.getParent() != null && CanonicalPaths.canonical(dotGit.getParent()).equals(target);
-        } catch (IOException e) {
-            return true;
-        }
-    }
-
-    private static void emptyFolder(Path folder) {
-        try (Stream<Path> entries = Files.list(folder)) {
-            entries.toList().forEach(CanonicalPaths::deleteRecursively);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void tryDelete(Runnable delete, Path what, List<String> leftOver) {
-        try {
-            delete.run();
-        } catch (RuntimeException e) {
-            leftOver.add(what.toString());
-        }
-    }
-
-    private Path adminFolder() {
-        return repo.commonDir().resolve("worktrees");
-    }
-
-    private Set<String> adminFolderNames() {
-        Path admin = adminFolder();
-        if (!Files.isDirectory(admin)) {
-            return Set.of();
-        }
-        try (Stream<Path> dirs = Files.list(admin)) {
-            return dirs.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
-        } catch (IOException e) {
-            throw new GitException("cannot read the worktree records in " + admin + ": " + e.getMessage(), e);
         }
     }
 }

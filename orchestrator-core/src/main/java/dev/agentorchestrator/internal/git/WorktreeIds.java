@@ -1,4 +1,4 @@
-package dev.agentorchestrator.jgit;
+package dev.agentorchestrator.internal.git;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -10,13 +10,13 @@ import java.nio.file.Path;
  * {@code sanitize_refname_component} in {@code refs.c}. When that id is taken the caller appends
  * 1, 2, 3... ({@link #candidate(String, int)}), as git does when its {@code mkdir} fails.
  */
-final class WorktreeIds {
+public final class WorktreeIds {
 
     private WorktreeIds() {
     }
 
     /** The id git would try first for a worktree at {@code folder}. */
-    static String baseId(Path folder) {
+    public static String baseId(Path folder) {
         Path name = folder.getFileName();
         if (name == null) {
             throw new IllegalArgumentException("a worktree folder needs a name, got " + folder);
@@ -25,7 +25,7 @@ final class WorktreeIds {
     }
 
     /** {@code id} for attempt 0, then {@code id1}, {@code id2}... like git's counter. */
-    static String candidate(String id, int attempt) {
+    public static String candidate(String id, int attempt) {
         return attempt == 0 ? id : id + attempt;
     }
 
@@ -34,7 +34,7 @@ final class WorktreeIds {
      * forbidden characters become '-', ".." collapses to ".", "@{" becomes "@-", a leading '.'
      * becomes '-', and a ".lock" suffix is stripped. Bytes of non-ASCII letters pass unchanged.
      */
-    static String sanitize(String component) {
+    public static String sanitize(String component) {
         byte[] in = component.getBytes(StandardCharsets.UTF_8);
         if (in.length == 1 && in[0] == '@') {
             // git special-cases a lone "@"; the folder name "@" is vanishingly rare, so keep it simple.
