@@ -269,7 +269,8 @@ public final class CommandCiRunner implements CiRunner {
             b.summary(console.found() ? b.defaultSummary() : "passed (exit code 0; no test report or test counts found)");
         } else {
             b.summary((console.found() ? b.defaultSummary() + "; exit code " : "exit code ") + outcome.exitCode()
-                    + (console.found() ? "" : ", no test report found") + (lastLine.isEmpty() ? "" : ": " + lastLine));
+                    + (console.found() ? "" : tally.notes().isEmpty() ? ", no test report found" : ", no test report could be read")
+                    + (lastLine.isEmpty() ? "" : ": " + lastLine));
         }
         return b.notes(notes).build();
     }

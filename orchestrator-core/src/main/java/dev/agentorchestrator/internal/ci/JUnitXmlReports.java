@@ -84,7 +84,8 @@ public final class JUnitXmlReports {
             }
         } catch (XMLStreamException e) {
             tally.note(shownAs + ": is not well-formed XML or is cut short" + where(e.getLocation()) + " ("
-                    + firstLine(e.getMessage()) + "); the " + parse.counted + " test(s) before that point are counted");
+                    + firstLine(e.getMessage()) + ")" + (parse.sawDtd ? "; its DOCTYPE is not read, for safety, so entities"
+                    + " it declares are unknown" : "") + "; the " + parse.counted + " test(s) before that point are counted");
         } catch (IOException | RuntimeException e) {
             tally.note(shownAs + ": could not be read (" + e + "); the " + parse.counted
                     + " test(s) before that point are counted");
@@ -121,6 +122,7 @@ public final class JUnitXmlReports {
         private final ReportTally tally;
         private final Deque<String> suites = new ArrayDeque<>();
         private boolean sawRoot;
+        private boolean sawDtd;
         private int counted;
         private int depth;
 
@@ -161,6 +163,7 @@ public final class JUnitXmlReports {
                             capture.append(xml.getTextCharacters(), xml.getTextStart(), xml.getTextLength());
                         }
                     }
+                    case XMLStreamConstants.DTD -> sawDtd = true;
                     default -> {
                         // comments, processing instructions, the prolog: nothing to count
                     }
