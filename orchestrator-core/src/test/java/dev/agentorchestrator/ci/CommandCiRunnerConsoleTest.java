@@ -29,6 +29,9 @@ class CommandCiRunnerConsoleTest {
     @TempDir
     Path worktree;
 
+    @TempDir
+    Path logs;
+
     @ParameterizedTest
     @CsvSource({
             "mvnw, sh ./mvnw -q -B verify",
@@ -76,6 +79,8 @@ class CommandCiRunnerConsoleTest {
 
         assertEquals(CiResult.Status.FAILED, result.status());
         assertEquals(5, result.passed());
+        assertEquals(1, result.failed(), "failures only, now that errors are counted apart");
+        assertEquals(1, result.errored());
         assertEquals(2, result.skipped());
         assertTrue(lines.contains("Tests run: 9, Failures: 1, Errors: 1, Skipped: 2"), "every line reaches the output: " + lines);
     }
@@ -83,12 +88,21 @@ class CommandCiRunnerConsoleTest {
     @Test
     void readsThePytestSummaryLine() {
         CiResult result = CommandCiRunner.of(List.of("sh", "-c",
-                "echo '==== 3 passed, 1 failed, 2 skipped in 0.12s ===='; exit 1")).run(request(Duration.ofMinutes(1), new ArrayList<>()));
+                "echo '==== 3 passed, 1 failed, 2 skipped, 1 error in 0.12s ===='; exit 1")).run(request(Duration.ofMinutes(1), new ArrayList<>()));
 
         assertEquals(CiResult.Status.FAILED, result.status());
         assertEquals(3, result.passed());
         assertEquals(1, result.failed());
+        assertEquals(1, result.errored());
         assertEquals(2, result.skipped());
+    }
+
+    @Test
+    void readsGradlesTotalsLine() {
+        CiResult result = CommandCiRunner.of(List.of("sh", "-c",
+                "echo '7 tests completed, 2 failed, 1 skipped'; exit 1")).run(request(Duration.ofMinutes(1), new ArrayList<>()));
+
+        assertEquals(List.of(4, 2, 1), List.of(result.passed(), result.failed(), result.skipped()));
     }
 
     @Test
@@ -119,6 +133,6 @@ class CommandCiRunnerConsoleTest {
     }
 
     private CiRequest request(Duration timeout, List<String> lines) {
-        return new CiRequest("feature-a", worktree, COMMIT, timeout, lines::add);
+        return new CiRequest("feature-a", worktree, COMMIT, timeout, lines::add).withLogFile(logs.resolve("run.log"));
     }
 }
