@@ -11,6 +11,7 @@ import dev.agentorchestrator.ConfigurationException;
 import dev.agentorchestrator.TestFailure;
 import dev.agentorchestrator.internal.process.CommandRunner;
 import dev.agentorchestrator.spi.CiRequest;
+import dev.agentorchestrator.testing.Await;
 import dev.agentorchestrator.testing.TestRepos;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -230,9 +232,38 @@ class CommandCiRunnerReportsTest {
         assertTrue(r.summary().contains("did not finish within PT5S, so it and the processes it started were ended"), r.summary());
         long child = Long.parseLong(Files.readString(repo.resolve("child.pid")).trim());
         long grandchild = Long.parseLong(Files.readString(repo.resolve("grandchild.pid")).trim());
-        dev.agentorchestrator.testing.Await.until("the child and grandchild end", Duration.ofSeconds(20),
+        Await.until("the child and grandchild end", Duration.ofSeconds(20),
                 () -> gone(child) && gone(grandchild));
         assertTrue(Files.readAllLines(dir.resolve("hang.log")).contains("waiting"));
+    }
+
+    @Test
+    void anInterruptedRunEndsItsProcessesAndReturns() throws Exception {
+        String script = "sh -c 'sleep 300 & echo $! > grandchild.pid; wait' & wait";
+        AtomicReference<CiResult> result = new AtomicReference<>();
+        Thread runner = new Thread(() -> result.set(Ci.command("sh", "-c", script)
+                .run(new CiRequest("f", repo, commit, Duration.ofMinutes(10), l -> { }).withLogFile(dir.resolve("stop.log")))));
+        runner.start();
+        Path pidFile = repo.resolve("grandchild.pid");
+        Await.until("the grandchild runs", Duration.ofSeconds(30),
+                () -> Files.exists(pidFile) && !readQuietly(pidFile).isBlank());
+        long grandchild = Long.parseLong(readQuietly(pidFile).trim());
+
+        runner.interrupt();
+        runner.join(Duration.ofSeconds(60).toMillis());
+
+        assertFalse(runner.isAlive(), "the run returned");
+        assertEquals(CiResult.Status.ERROR, result.get().status());
+        assertTrue(result.get().summary().contains("was interrupted"), result.get().summary());
+        Await.until("the grandchild ends", Duration.ofSeconds(20), () -> gone(grandchild));
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     @Test
