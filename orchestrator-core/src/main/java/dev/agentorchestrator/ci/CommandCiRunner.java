@@ -227,16 +227,17 @@ public final class CommandCiRunner implements CiRunner {
                 parser.read(files.resolve(report), report.toString().replace('\\', '/'), tally);
             }
         }
-        if (!log.problem().isEmpty()) {
-            tally.note(log.problem());
-        }
         return result(request, shown, outcome, tally, console, tail, log);
     }
 
     private CiResult result(CiRequest request, String shown, CommandRunner.Outcome outcome, ReportTally tally,
                             ConsoleCounts console, OutputTail tail, RunLog log) {
         boolean fromReports = tally.total() > 0;
+        boolean unreadReports = !tally.notes().isEmpty();
         List<String> notes = new ArrayList<>(tally.notes());
+        if (!log.problem().isEmpty()) {
+            notes.add(log.problem());
+        }
         CiResult.Builder b = CiResult.builder(statusOf(outcome, tally, fromReports), request.commit())
                 .duration(outcome.duration())
                 .outputTail(tail.toString());
@@ -269,7 +270,7 @@ public final class CommandCiRunner implements CiRunner {
             b.summary(console.found() ? b.defaultSummary() : "passed (exit code 0; no test report or test counts found)");
         } else {
             b.summary((console.found() ? b.defaultSummary() + "; exit code " : "exit code ") + outcome.exitCode()
-                    + (console.found() ? "" : tally.notes().isEmpty() ? ", no test report found" : ", no test report could be read")
+                    + (console.found() ? "" : unreadReports ? ", no test report could be read" : ", no test report found")
                     + (lastLine.isEmpty() ? "" : ": " + lastLine));
         }
         return b.notes(notes).build();

@@ -38,7 +38,7 @@ public final class RunLog implements AutoCloseable {
             log.writer = new BufferedWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8), 16 * 1024);
             log.opened = true;
         } catch (IOException | RuntimeException e) {
-            log.problem = "the log file " + file + " could not be written (" + e.getMessage() + ")";
+            log.problem = "the log file " + file + " could not be written (" + describe(e) + ")";
         }
         return log;
     }
@@ -77,7 +77,7 @@ public final class RunLog implements AutoCloseable {
             // Flush per line is cheap next to a test run's own work and lets a person follow the file.
             writer.flush();
         } catch (IOException e) {
-            problem = "writing the log file " + file + " failed part way (" + e.getMessage() + ")";
+            problem = "writing the log file " + file + " failed part way (" + describe(e) + ")";
             closeQuietly();
         }
     }
@@ -87,13 +87,17 @@ public final class RunLog implements AutoCloseable {
         closeQuietly();
     }
 
+    private static String describe(Exception e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
     private void closeQuietly() {
         if (writer != null) {
             try {
                 writer.close();
             } catch (IOException e) {
                 if (problem.isEmpty()) {
-                    problem = "closing the log file " + file + " failed (" + e.getMessage() + ")";
+                    problem = "closing the log file " + file + " failed (" + describe(e) + ")";
                 }
             }
             writer = null;
