@@ -3,23 +3,32 @@ package dev.agentorchestrator;
 import dev.agentorchestrator.ci.CommandCiRunner;
 import dev.agentorchestrator.spi.CiRequest;
 import dev.agentorchestrator.spi.CiRunner;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 
-/** Ready-made {@link CiRunner}s for {@link Orchestrator.Builder#ci(CiRunner)}. */
+/**
+ * Ready-made {@link CiRunner}s for {@link Orchestrator.Builder#ci(CiRunner)}.
+ *
+ * <pre>{@code
+ * Orchestrator.builder().repo(repo)
+ *         .ci(Ci.command("sh", "./mvnw", "-B", "verify").withLogDirectory(logs))
+ *         ...
+ * }</pre>
+ */
 public final class Ci {
 
     private Ci() {
     }
 
-    /** Runs this test command (no shell) in each worktree; exit code 0 passes. */
-    public static CiRunner command(String... command) {
+    /**
+     * Runs this test command (no shell) in each worktree and reads the JUnit XML reports it writes;
+     * see {@link CommandCiRunner} for the report globs, the time limit and the log file.
+     */
+    public static CommandCiRunner command(String... command) {
         return CommandCiRunner.of(List.of(command));
     }
 
     /** Picks the test command from each worktree's build files (mvnw, pom.xml, gradlew, package.json, Makefile). */
-    public static CiRunner detect() {
+    public static CommandCiRunner detect() {
         return CommandCiRunner.detecting();
     }
 
@@ -33,8 +42,8 @@ public final class Ci {
 
             @Override
             public CiResult run(CiRequest request) {
-                return new CiResult(CiResult.Status.SKIPPED, request.commit(), 0, 0, 0, Duration.ZERO, Instant.now(),
-                        "CI is switched off (Ci.none())");
+                return CiResult.builder(CiResult.Status.SKIPPED, request.commit())
+                        .summary("CI is switched off (Ci.none())").build();
             }
         };
     }
