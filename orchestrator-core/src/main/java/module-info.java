@@ -10,6 +10,7 @@ module dev.agentorchestrator.core {
     requires io.github.resilience4j.timelimiter;
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;
+    requires java.xml;
 
     exports dev.agentorchestrator;
     exports dev.agentorchestrator.spi;
@@ -17,6 +18,8 @@ module dev.agentorchestrator.core {
     exports dev.agentorchestrator.git;
     exports dev.agentorchestrator.ci;
     exports dev.agentorchestrator.store;
+    // Both git backends write one journal format for all-or-nothing worktree creation.
+    exports dev.agentorchestrator.internal.git to dev.agentorchestrator.jgit;
 
     uses dev.agentorchestrator.spi.GitBackend;
     uses dev.agentorchestrator.spi.AgentLauncher;

@@ -3,6 +3,7 @@ package dev.agentorchestrator.internal.engine;
 import dev.agentorchestrator.CiResult;
 import dev.agentorchestrator.Divergence;
 import dev.agentorchestrator.OrchestratorEvent;
+import dev.agentorchestrator.internal.store.StoreFileNames;
 import dev.agentorchestrator.spi.CiRequest;
 import dev.agentorchestrator.spi.CiRunner;
 import dev.agentorchestrator.spi.GitRepository;
@@ -58,13 +59,16 @@ final class CiSteps {
         private final StateStore store;
         private final EventHub events;
         private final Duration timeout;
+        private final Path logs;
 
-        Ci(Lifecycle lifecycle, CiRunner ci, StateStore store, EventHub events, Duration timeout) {
+        /** {@code logs}: the folder under which each session's CI runs keep their whole output, one file a run. */
+        Ci(Lifecycle lifecycle, CiRunner ci, StateStore store, EventHub events, Duration timeout, Path logs) {
             this.lifecycle = lifecycle;
             this.ci = ci;
             this.store = store;
             this.events = events;
             this.timeout = timeout;
+            this.logs = logs;
         }
 
         @Override
@@ -97,16 +101,19 @@ final class CiSteps {
             }
             SessionLog sessionLog = store.log(s.name());
             Path worktree = s.worktree().orElseThrow();
+            Path logFile = logs.resolve(StoreFileNames.encode(s.name()))
+                    .resolve(shortId + "-" + Instant.now().toEpochMilli() + ".log");
             CiResult result = work.interruptibly(() -> {
                 try {
-                    return ci.run(new CiRequest(s.name(), worktree, commit, timeout, line -> sessionLog.append("ci: " + line)));
+                    return ci.run(new CiRequest(s.name(), worktree, commit, timeout, line -> sessionLog.append("ci: " + line))
+                            .withLogFile(logFile));
                 } catch (RuntimeException e) {
-                    return new CiResult(CiResult.Status.ERROR, commit, 0, 0, 0, Duration.ZERO, Instant.now(),
-                            "CI runner " + ci.name() + " failed: " + e.getMessage());
+                    return CiResult.builder(CiResult.Status.ERROR, commit).finishedAt(Instant.now())
+                            .summary("CI runner " + ci.name() + " failed: " + e.getMessage()).build();
                 }
             });
             events.publish(new OrchestratorEvent.CiFinished(Instant.now(), s.name(), result));
-            String text = "CI " + lower(result.status()) + " on " + shortId + counts(result);
+            String text = "CI " + lower(result.status()) + " on " + shortId + ": " + result.summary();
             Transition t = result.status().isGreen() ? Transition.CI_GREEN : Transition.CI_RED;
             if (lifecycle.apply(s.name(), t, text, b -> b.lastCi(result)).halted()) {
                 return;
@@ -118,9 +125,5 @@ final class CiSteps {
             return status.name().toLowerCase(Locale.ROOT);
         }
 
-        private static String counts(CiResult r) {
-            return r.passed() + r.failed() + r.skipped() == 0 ? ""
-                    : " (" + r.passed() + " passed, " + r.failed() + " failed, " + r.skipped() + " skipped)";
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.agentorchestrator.internal.engine;
 
+import dev.agentorchestrator.internal.store.JsonFileStateStore;
 import dev.agentorchestrator.spi.CiRunner;
 import dev.agentorchestrator.spi.GitRepository;
 import dev.agentorchestrator.spi.SessionStep;
@@ -36,7 +37,8 @@ final class Pipeline {
                 config.stopGrace(), config.sessionTimeout()));
         addHost(steps, config, SessionStep.Phase.AFTER_TURN);
         steps.add(new CiSteps.CommitCheck(lifecycle, git));
-        steps.add(new CiSteps.Ci(lifecycle, ci, store, events, config.ciTimeout()));
+        steps.add(new CiSteps.Ci(lifecycle, ci, store, events, config.ciTimeout(),
+                git.commonDir().resolve(JsonFileStateStore.FOLDER).resolve("ci")));
         addHost(steps, config, SessionStep.Phase.AFTER_CI);
         return List.copyOf(steps);
     }

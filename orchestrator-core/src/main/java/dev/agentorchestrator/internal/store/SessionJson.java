@@ -16,6 +16,7 @@ import dev.agentorchestrator.WorktreeSetup;
 import dev.agentorchestrator.spi.SessionRecord;
 import dev.agentorchestrator.SessionState;
 import dev.agentorchestrator.TaskProgress;
+import dev.agentorchestrator.TestFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -155,10 +156,23 @@ final class SessionJson {
             c.put("commit", ci.commit());
             c.put("passed", ci.passed());
             c.put("failed", ci.failed());
+            c.put("errored", ci.errored());
             c.put("skipped", ci.skipped());
             c.put("duration", ci.duration().toString());
             c.put("finishedAt", ci.finishedAt().toString());
             c.put("summary", ci.summary());
+            ArrayNode failures = c.putArray("failures");
+            for (TestFailure t : ci.failures()) {
+                ObjectNode f = failures.addObject();
+                f.put("name", t.name());
+                f.put("className", t.className());
+                f.put("kind", t.kind().name());
+                f.put("message", t.message());
+                f.put("detail", t.detail());
+            }
+            c.set("notes", strings(ci.notes()));
+            c.put("outputTail", ci.outputTail());
+            c.put("logFile", ci.logFile().map(Path::toString).orElse(null));
         } else {
             n.putNull("lastCi");
         }
@@ -177,10 +191,7 @@ final class SessionJson {
 
     private static SessionRecord fromNode(Fields f, int schema) {
         Fields progress = f.object("progress");
-        Optional<CiResult> lastCi = f.optionalObject("lastCi").map(c -> new CiResult(
-                c.enumValue("status", CiResult.Status.class), c.text("commit"), c.integer("passed"),
-                c.integer("failed"), c.integer("skipped"), c.duration("duration"), c.instant("finishedAt"),
-                c.text("summary")));
+        Optional<CiResult> lastCi = f.optionalObject("lastCi").map(SessionJson::ciResult);
         SessionState state = f.enumValue("state", SessionState.class);
         List<String> pending = f.strings("pendingPrompts");
         long revision;
@@ -220,6 +231,22 @@ final class SessionJson {
                 new TaskProgress(progress.integer("completed"), progress.integer("total"), progress.text("currentTask")),
                 f.number("costUsd"), f.integer("turns"), lastCi, pending,
                 f.instant("createdAt"), f.instant("updatedAt"), f.instant("lastActivityAt"), revision);
+    }
+
+    /** A CI result; the fields after {@code summary} came with reports and are optional, so older records load. */
+    private static CiResult ciResult(Fields c) {
+        List<TestFailure> failures = new ArrayList<>();
+        if (c.node().has("failures")) {
+            for (Fields t : c.objects("failures")) {
+                failures.add(new TestFailure(t.text("name"), t.text("className"), t.enumValue("kind", TestFailure.Kind.class),
+                        t.text("message"), t.text("detail")));
+            }
+        }
+        return new CiResult(c.enumValue("status", CiResult.Status.class), c.text("commit"), c.integer("passed"),
+                c.integer("failed"), c.node().has("errored") ? c.integer("errored") : 0, c.integer("skipped"),
+                c.duration("duration"), c.instant("finishedAt"), c.text("summary"), failures,
+                c.node().has("notes") ? c.strings("notes") : List.of(),
+                c.optionalText("outputTail").orElse(""), c.optionalText("logFile").map(Path::of));
     }
 
     private static String jacksonProblem(IOException e) {
@@ -302,6 +329,21 @@ final class SessionJson {
                 throw wrong(field, "a number", value);
             }
             return value.doubleValue();
+        }
+
+        List<Fields> objects(String field) {
+            JsonNode value = required(field);
+            if (!value.isArray()) {
+                throw wrong(field, "an array of objects", value);
+            }
+            List<Fields> out = new ArrayList<>();
+            for (JsonNode item : value) {
+                if (!item.isObject()) {
+                    throw wrong(field + "[" + out.size() + "]", "an object", item);
+                }
+                out.add(new Fields(item, path + field + "[" + out.size() + "]."));
+            }
+            return out;
         }
 
         boolean bool(String field) {
