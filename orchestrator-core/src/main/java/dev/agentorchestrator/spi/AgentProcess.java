@@ -8,8 +8,14 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface AgentProcess {
 
-    /** The operating-system process id of the agent (the root of its process tree). */
-    long pid();
+    /**
+     * An opaque id of the running agent that the engine stores with the session, so that after a
+     * restart (or from another process) {@link AgentLauncher#isRunning(String)} and
+     * {@link AgentLauncher#end(String, Duration)} of the same launcher can find it. A local process
+     * tree today ({@code local:<pid>:<start-epoch-millis>}); a pod or a remote job tomorrow. Never
+     * holds a secret.
+     */
+    String handle();
 
     /**
      * Completes once the agent has ended and all its output has been read and delivered to the
@@ -19,30 +25,13 @@ public interface AgentProcess {
 
     /**
      * Ends the agent and every process it started: asks them to stop (SIGTERM), waits up to
-     * {@code grace}, then kills what is left. Returns when all have ended. Safe to call twice.
+     * {@code grace}, then kills what is left. Returns when all have ended. Safe to call twice. The
+     * run then ends as {@link AgentExit.Outcome#STOPPED}.
      */
     void stop(Duration grace);
 
     /** True until the agent has ended. */
     default boolean isAlive() {
         return !exit().isDone();
-    }
-
-    /**
-     * True when this agent reads follow-up prompts while it runs (an interactive agent on
-     * standard input). Agents that run one turn per process (Claude Code's {@code -p}) return
-     * false, and the engine continues them with a new process that resumes the conversation.
-     */
-    default boolean acceptsInput() {
-        return false;
-    }
-
-    /**
-     * Sends a follow-up prompt to a running agent that {@link #acceptsInput() accepts input}.
-     *
-     * @throws UnsupportedOperationException when it does not
-     */
-    default void sendInput(String prompt) {
-        throw new UnsupportedOperationException("this agent takes no input while it runs; resume it instead");
     }
 }

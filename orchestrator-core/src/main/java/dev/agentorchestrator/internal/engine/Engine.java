@@ -16,7 +16,7 @@ import dev.agentorchestrator.Session;
 import dev.agentorchestrator.SessionState;
 import dev.agentorchestrator.StatusSnapshot;
 import dev.agentorchestrator.WorktreeSetup;
-import dev.agentorchestrator.agents.ProcessTrees;
+import dev.agentorchestrator.internal.process.ProcessTrees;
 import dev.agentorchestrator.spi.AgentLauncher;
 import dev.agentorchestrator.spi.CiRunner;
 import dev.agentorchestrator.spi.GitBackend;

@@ -183,7 +183,7 @@ final class Supervisor {
         Session s = lifecycle.transitionFrom(name, SessionState.RUNNING,
                 resume.isPresent() ? "follow-up: " + Lifecycle.oneLine(prompt) : "starting agent", also);
         Path worktree = s.worktree().orElseThrow();
-        AgentRequest request = new AgentRequest(name, worktree, prompt,
+        AgentRequest request = new AgentRequest(name, new dev.agentorchestrator.spi.Workspace(worktree, s.branch()), prompt,
                 resume.isPresent() ? resume : Optional.empty(), config.agentEnvironment(), listener(name));
         AgentProcess process;
         try {
@@ -198,8 +198,13 @@ final class Supervisor {
         }
         Run r = run(name);
         r.process = process;
-        Instant started = ProcessHandle.of(process.pid()).flatMap(h -> h.info().startInstant()).orElse(Instant.now());
-        lifecycle.update(name, b -> b.agentProcess(process.pid(), started));
+        // TODO(lead, issue 14): store process.handle() instead; this keeps the pid fields filled meanwhile.
+        String[] local = process.handle().split(":");
+        if (local.length == 3 && local[0].equals("local")) {
+            long pid = Long.parseLong(local[1]);
+            Instant started = Instant.ofEpochMilli(Long.parseLong(local[2]));
+            lifecycle.update(name, b -> b.agentProcess(pid, started));
+        }
         if (r.stopRequested || r.closing) {
             process.stop(config.stopGrace());
         }
@@ -341,8 +346,8 @@ final class Supervisor {
             }
 
             @Override
-            public void onOutput(String stream, String line) {
-                sessionLog.append("stderr".equals(stream) ? "stderr: " + line : line);
+            public void onOutput(OutputStream stream, String line) {
+                sessionLog.append(stream == OutputStream.STDERR ? "stderr: " + line : line);
                 Instant now = Instant.now();
                 if (Duration.between(r.lastActivityWrite, now).compareTo(ACTIVITY_WRITE_INTERVAL) >= 0) {
                     r.lastActivityWrite = now;
@@ -360,11 +365,7 @@ final class Supervisor {
 
     /** Sends a follow-up prompt to a live agent that reads input; false when the engine must resume instead. */
     boolean offerInput(String name, String prompt) {
-        AgentProcess p = run(name).process;
-        if (p != null && p.isAlive() && p.acceptsInput()) {
-            p.sendInput(prompt);
-            return true;
-        }
+        // acceptsInput/sendInput left the SPI (never implemented); a follow-up always resumes.
         return false;
     }
 

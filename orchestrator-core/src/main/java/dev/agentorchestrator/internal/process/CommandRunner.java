@@ -1,6 +1,5 @@
 package dev.agentorchestrator.internal.process;
 
-import dev.agentorchestrator.agents.ProcessTrees;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
