@@ -138,7 +138,9 @@ class OrchestratorRunTest {
         Path pidFile = tmp.resolve("child.pid");
         String script = "sleep 1000 & echo $! > '" + pidFile + "'; echo SESSION long; wait";
         try (Orchestrator o = f.start(f.builder().agent(ScriptAgent.of(script)).feature("long", "run forever"))) {
-            Await.until("child started", Duration.ofSeconds(30), () -> Files.exists(pidFile) && o.session("long").agentPid().isPresent());
+            // The shell creates the file before it writes the pid: wait for the content, not the file.
+            Await.until("child started", Duration.ofSeconds(30), () -> Files.exists(pidFile) && pidFile.toFile().length() > 0
+                    && o.session("long").agentPid().isPresent());
             long agentPid = o.session("long").agentPid().getAsLong();
             long childPid = Long.parseLong(Files.readString(pidFile).trim());
             Session stopped = o.stop("long");

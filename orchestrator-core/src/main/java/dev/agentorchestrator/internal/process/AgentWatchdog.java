@@ -23,12 +23,16 @@ import java.util.Optional;
  * Perl but no {@code setsid}); with neither, the agent stays in the JVM's process group and the
  * watchdog can only end the agent process itself, not what it started. The system property
  * {@value #SESSION_PROPERTY} ({@code auto}, {@code setsid}, {@code perl}, {@code none}) overrides
- * the choice.
+ * the choice, and {@value #WATCHDOG_PROPERTY}{@code =false} leaves the watchdog out altogether (for a
+ * host that prefers to find and adopt or end its agents after a restart).
  */
 public final class AgentWatchdog {
 
     /** Chooses how the agent gets a session of its own: {@code auto} (default), {@code setsid}, {@code perl} or {@code none}. */
     public static final String SESSION_PROPERTY = "agentorchestrator.agentSession";
+
+    /** {@code false} runs agents without the watchdog (and without a session of their own); default {@code true}. */
+    public static final String WATCHDOG_PROPERTY = "agentorchestrator.agentWatchdog";
 
     /** The shell that runs the watchdog; POSIX guarantees it. */
     private static final String SHELL = "/bin/sh";
@@ -76,7 +80,7 @@ public final class AgentWatchdog {
 
     /** The command line that runs {@code command} (its executable already resolved) under the watchdog. */
     public static List<String> wrap(List<String> command, Duration grace) {
-        if (!Files.isExecutable(Path.of(SHELL))) {
+        if (!enabled() || !Files.isExecutable(Path.of(SHELL))) {
             return command;
         }
         List<String> wrapped = new ArrayList<>();
@@ -91,6 +95,11 @@ public final class AgentWatchdog {
                 Long.toString(Math.max(1, grace.toSeconds()))));
         wrapped.addAll(command);
         return wrapped;
+    }
+
+    /** False when {@value #WATCHDOG_PROPERTY} is {@code false}. */
+    public static boolean enabled() {
+        return !"false".equalsIgnoreCase(System.getProperty(WATCHDOG_PROPERTY, "true").trim());
     }
 
     /** The tool {@link #wrap} uses on this machine, as the system property and the PATH decide. */
