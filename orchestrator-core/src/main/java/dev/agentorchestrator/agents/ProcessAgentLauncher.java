@@ -44,7 +44,7 @@ import java.util.Optional;
  *       {@link #end(String, Duration)} work on them from any instance and any process, and never
  *       take a process that merely reuses the pid for the agent.</li>
  *   <li>The agent runs in a process group of its own with a watchdog that ends the group when
- *       this JVM dies, even by SIGKILL (see {@link AgentWatchdog}; docs/agents.md says what is
+ *       this JVM dies, even by SIGKILL (docs/agents.md says how, and what is
  *       guaranteed where).</li>
  * </ul>
  */

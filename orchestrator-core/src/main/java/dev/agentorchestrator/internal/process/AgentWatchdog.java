@@ -15,7 +15,8 @@ import java.util.Optional;
  * {@code setsid} puts it in a session and process group of its own (its pid is the group's id);
  * the shell starts a small background loop and then {@code exec}s the agent, so the agent keeps
  * the pid Java reports, its exit code, and its standard streams. Once a second the loop reads the
- * agent's parent pid: while it is this JVM, all is well; when the agent is gone, the loop ends;
+ * agent's parent pid: while it is this JVM, all is well; when the agent is gone (or its pid now
+ * names a process that started at another time), the loop ends;
  * when the parent is someone else (this JVM died and the agent was handed to init), it sends
  * SIGTERM to the agent's whole process group, waits the grace period and sends SIGKILL.
  *
@@ -37,18 +38,21 @@ public final class AgentWatchdog {
     /** The shell that runs the watchdog; POSIX guarantees it. */
     private static final String SHELL = "/bin/sh";
 
-    // $1 the host's pid, $2 the grace in seconds, then the agent's command line. The loop reads the
-    // parent from /proc without forking where there is one, and falls back to ps elsewhere.
+    // $1 the host's pid, $2 the grace in seconds, then the agent's command line. Where there is a
+    // /proc, the loop reads the agent's parent and start time from /proc/PID/stat without forking
+    // (the start time tells a reused pid from the agent); elsewhere it asks ps for the parent.
     private static final String SCRIPT = """
             host=$1; grace=$2; shift 2; agent=$$
             (
               exec </dev/null >/dev/null 2>&1
+              started=
+              if read -r line < "/proc/$agent/stat"; then set -- ${line##*) }; started=${20}; fi
               while sleep 1; do
-                parent=
-                if [ -r "/proc/$agent/status" ]; then
-                  while read -r key value; do
-                    if [ "$key" = PPid: ]; then parent=$value; break; fi
-                  done < "/proc/$agent/status"
+                if [ -n "$started" ]; then
+                  read -r line < "/proc/$agent/stat" || exit 0
+                  set -- ${line##*) }
+                  [ "${20}" = "$started" ] || exit 0
+                  parent=$2
                 else
                   parent=$(ps -o ppid= -p "$agent" 2>/dev/null)
                   parent=$(echo $parent)
