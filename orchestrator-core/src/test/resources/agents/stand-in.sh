@@ -11,6 +11,12 @@
 #   stderr.txt   printed on standard error            (optional)
 #   exit-code    the code to exit with                (optional, default 0)
 #   hang         when present: start 'sleep 1000' as a child, write its pid to 'child', and wait
+# Asked for '--version' alone (as a launcher's availability check does), it prints one line and
+# records nothing, so a check never overwrites what a run recorded.
+if [ "$#" -eq 1 ] && [ "$1" = "--version" ]; then
+  echo "stand-in 1.0.0"
+  exit 0
+fi
 here="$(cd "$(dirname "$0")" && pwd)"
 printf '%s\0' "$@" > "$here/argv.tmp" && mv "$here/argv.tmp" "$here/argv"
 cat > "$here/stdin"

@@ -1,6 +1,7 @@
 package dev.agentorchestrator.agents;
 
 import dev.agentorchestrator.AgentLaunchException;
+import dev.agentorchestrator.ConfigurationException;
 import dev.agentorchestrator.spi.AgentProcess;
 import dev.agentorchestrator.spi.AgentRequest;
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -84,6 +86,30 @@ public final class AiderLauncher extends ProcessAgentLauncher {
     @Override
     public int priority() {
         return 30;
+    }
+
+    /**
+     * {@code executable}, {@code model}, {@code autoCommits}, {@code chatHistoryFile} when set,
+     * {@code files} and {@code extraArgs} (NUL-separated) and {@code environmentNames}; never the
+     * variables' values.
+     */
+    @Override
+    public Map<String, String> settings() {
+        Map<String, String> s = options.settings();
+        s.put("autoCommits", Boolean.toString(autoCommits));
+        chatHistoryFile.ifPresent(f -> s.put("chatHistoryFile", f));
+        LauncherOptions.putList(s, "files", files);
+        return Collections.unmodifiableMap(s);
+    }
+
+    @Override
+    protected Optional<String> configuredExecutable() {
+        return Optional.of(options.executable());
+    }
+
+    @Override
+    protected List<String> versionArguments() {
+        return List.of("--version");
     }
 
     @Override
@@ -205,6 +231,12 @@ public final class AiderLauncher extends ProcessAgentLauncher {
             return this;
         }
 
+        /** Leaves {@code --model} out, so Aider's default model runs. */
+        public Builder clearModel() {
+            options.clearModel();
+            return this;
+        }
+
         /** Whether Aider commits each edit itself (its default, true); false adds {@code --no-auto-commits}. */
         public Builder autoCommits(boolean autoCommits) {
             this.autoCommits = autoCommits;
@@ -213,23 +245,35 @@ public final class AiderLauncher extends ProcessAgentLauncher {
 
         /** The chat history file ({@code --chat-history-file}), relative to the worktree; Aider's default when not set. */
         public Builder chatHistoryFile(String file) {
-            this.chatHistoryFile = Objects.requireNonNull(file, "file");
+            Objects.requireNonNull(file, "file");
+            if (file.isBlank()) {
+                throw new ConfigurationException("the aider launcher's chatHistoryFile must not be blank: name a file relative to"
+                        + " the worktree, or call clearChatHistoryFile() for Aider's default");
+            }
+            this.chatHistoryFile = file;
+            return this;
+        }
+
+        /** Leaves {@code --chat-history-file} out, so Aider uses {@value AiderLauncher#DEFAULT_CHAT_HISTORY_FILE}. */
+        public Builder clearChatHistoryFile() {
+            this.chatHistoryFile = null;
             return this;
         }
 
         /** Files to add to the chat, relative to the worktree (passed last, as Aider's positional arguments). */
         public Builder files(String... files) {
-            return files(Arrays.asList(files));
+            return files(Arrays.asList(Objects.requireNonNull(files, "files")));
         }
 
         public Builder files(List<String> files) {
+            Objects.requireNonNull(files, "files");
             files.forEach(f -> this.files.add(Objects.requireNonNull(f, "a file is null")));
             return this;
         }
 
         /** Arguments added after the options above and before the files, such as {@code --edit-format diff}. */
         public Builder extraArgs(String... args) {
-            return extraArgs(Arrays.asList(args));
+            return extraArgs(Arrays.asList(Objects.requireNonNull(args, "args")));
         }
 
         public Builder extraArgs(List<String> args) {

@@ -59,7 +59,6 @@ final class AiderTextInterpreter implements OutputInterpreter {
     private static final Pattern RETRYING = Pattern.compile("^Retrying in [0-9.]+ seconds");
 
     private final String chatHistoryFile;
-    private final CommandOutputTail stderr = new CommandOutputTail(5);
     private boolean started;
     private int edits;
     private int toolCalls;
@@ -128,25 +127,16 @@ final class AiderTextInterpreter implements OutputInterpreter {
     }
 
     @Override
-    public void onStderr(String line, Consumer<AgentEvent> emit) {
-        stderr.add(line);
-    }
-
-    @Override
-    public AgentExit finish(int exitCode, boolean stopped, Duration runtime) {
-        if (stopped) {
-            return new AgentExit(Outcome.STOPPED, exitCode, "stopped on request", runtime);
-        }
-        if (exitCode != 0) {
-            String why = apiError != null ? apiError : stderr.joinedOr(lastAnswerLine);
-            return new AgentExit(Outcome.FAILED, exitCode, "aider exited with code " + exitCode + (why.isEmpty() ? "" : ": " + why), runtime);
+    public AgentExit finish(ProcessExit exit) {
+        if (exit.exitCode() != 0) {
+            return exit.exitedWithCode("aider", apiError != null ? apiError : exit.lastErrorLinesOr(5, lastAnswerLine));
         }
         if (apiError != null) {
-            return new AgentExit(Outcome.FAILED, exitCode, apiError, runtime);
+            return exit.failed(apiError);
         }
         if (edits == 0 && lastAnswerLine.endsWith("?")) {
-            return new AgentExit(Outcome.WAITING_FOR_INPUT, exitCode, lastAnswerLine, runtime);
+            return exit.waitingForInput(lastAnswerLine);
         }
-        return new AgentExit(Outcome.DONE, exitCode, "", runtime);
+        return exit.done();
     }
 }

@@ -1,19 +1,24 @@
 package dev.agentorchestrator.agents;
 
 import dev.agentorchestrator.AgentEvent;
+import dev.agentorchestrator.internal.process.ProcessTrees;
 import dev.agentorchestrator.spi.AgentExit;
 import dev.agentorchestrator.spi.AgentListener;
+import dev.agentorchestrator.spi.AgentListener.OutputStream;
 import dev.agentorchestrator.spi.AgentProcess;
 import java.io.BufferedReader;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -21,32 +26,40 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** An agent running as a child process, with a reader thread per output stream. */
+/**
+ * An agent running as a child process, with a reader thread per output stream. It decides what is
+ * common to every process launcher (a stop request means STOPPED; the last lines of standard error
+ * are kept) and leaves the rest of the verdict to the {@link OutputInterpreter}.
+ */
 final class ChildAgentProcess implements AgentProcess {
     private static final Logger log = LoggerFactory.getLogger(ChildAgentProcess.class);
 
     private final String agentName;
+    private final String handle;
     private final Process process;
     private final OutputInterpreter interpreter;
     private final AgentListener listener;
     private final Instant started = Instant.now();
     private final CompletableFuture<AgentExit> exit = new CompletableFuture<>();
     private final CountDownLatch readersDone = new CountDownLatch(2);
+    // Guards the interpreter and the error tail: both streams' readers and the exit thread use them.
     private final Object interpreterLock = new Object();
+    private final Deque<String> errorTail = new ArrayDeque<>();
     private volatile boolean stopRequested;
 
-    private ChildAgentProcess(String agentName, Process process, OutputInterpreter interpreter, AgentListener listener) {
+    private ChildAgentProcess(String agentName, String handle, Process process, OutputInterpreter interpreter, AgentListener listener) {
         this.agentName = agentName;
+        this.handle = handle;
         this.process = process;
         this.interpreter = interpreter;
         this.listener = listener;
     }
 
-    static ChildAgentProcess start(String agentName, Process process, String stdin,
+    static ChildAgentProcess start(String agentName, String handle, Process process, Optional<String> stdin,
                                    OutputInterpreter interpreter, AgentListener listener) {
-        ChildAgentProcess child = new ChildAgentProcess(agentName, process, interpreter, listener);
-        child.startReader("stdout", process.getInputStream(), true);
-        child.startReader("stderr", process.getErrorStream(), false);
+        ChildAgentProcess child = new ChildAgentProcess(agentName, handle, process, interpreter, listener);
+        child.startReader(OutputStream.STDOUT, process.getInputStream());
+        child.startReader(OutputStream.STDERR, process.getErrorStream());
         child.feed(stdin);
         Thread waiter = new Thread(child::awaitEnd, "agent-" + agentName + "-" + process.pid() + "-exit");
         waiter.setDaemon(true);
@@ -55,40 +68,40 @@ final class ChildAgentProcess implements AgentProcess {
     }
 
     /** Writes the prompt on its own thread so a large one cannot dead-lock against a full stdout pipe. */
-    private void feed(String stdin) {
-        if (stdin == null) {
+    private void feed(Optional<String> stdin) {
+        if (stdin.isEmpty()) {
             closeQuietly(process.getOutputStream());
             return;
         }
         Thread writer = new Thread(() -> {
-            try (OutputStream out = process.getOutputStream()) {
-                out.write(stdin.getBytes(StandardCharsets.UTF_8));
+            try (java.io.OutputStream out = process.getOutputStream()) {
+                out.write(stdin.get().getBytes(StandardCharsets.UTF_8));
             } catch (IOException e) {
-                log.debug("agent {} (pid {}) closed its standard input early: {}", agentName, process.pid(), e.toString());
+                log.debug("agent {} ({}) closed its standard input early: {}", agentName, handle, e.toString());
             }
         }, "agent-" + agentName + "-" + process.pid() + "-stdin");
         writer.setDaemon(true);
         writer.start();
     }
 
-    private void startReader(String stream, InputStream in, boolean stdout) {
+    private void startReader(OutputStream stream, InputStream in) {
         Thread reader = new Thread(() -> {
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = lines.readLine()) != null) {
-                    deliverLine(stream, line, stdout);
+                    deliverLine(stream, line);
                 }
             } catch (IOException e) {
-                log.debug("reading {} of agent {} (pid {}) ended: {}", stream, agentName, process.pid(), e.toString());
+                log.debug("reading {} of agent {} ({}) ended: {}", stream, agentName, handle, e.toString());
             } finally {
                 readersDone.countDown();
             }
-        }, "agent-" + agentName + "-" + process.pid() + "-" + stream);
+        }, "agent-" + agentName + "-" + process.pid() + "-" + stream.name().toLowerCase(java.util.Locale.ROOT));
         reader.setDaemon(true);
         reader.start();
     }
 
-    private void deliverLine(String stream, String line, boolean stdout) {
+    private void deliverLine(OutputStream stream, String line) {
         try {
             listener.onOutput(stream, line);
         } catch (RuntimeException e) {
@@ -100,9 +113,10 @@ final class ChildAgentProcess implements AgentProcess {
         // every interpreter to be thread-safe.
         synchronized (interpreterLock) {
             try {
-                if (stdout) {
+                if (stream == OutputStream.STDOUT) {
                     interpreter.onStdout(line, emit);
                 } else {
+                    keepErrorLine(line);
                     interpreter.onStderr(line, emit);
                 }
             } catch (RuntimeException | StackOverflowError e) {
@@ -118,6 +132,16 @@ final class ChildAgentProcess implements AgentProcess {
         }
     }
 
+    private void keepErrorLine(String line) {
+        if (line.isBlank()) {
+            return;
+        }
+        if (errorTail.size() == ProcessExit.ERROR_LINES_KEPT) {
+            errorTail.removeFirst();
+        }
+        errorTail.addLast(line.length() <= ProcessExit.MAX_KEPT_LINE_CHARS ? line : line.substring(0, ProcessExit.MAX_KEPT_LINE_CHARS) + "...");
+    }
+
     private void awaitEnd() {
         int code;
         try {
@@ -125,7 +149,7 @@ final class ChildAgentProcess implements AgentProcess {
             // Output may still be in the pipes after the process is gone; a grandchild that
             // inherited them could keep them open forever, so the wait is bounded.
             if (!readersDone.await(10, TimeUnit.SECONDS)) {
-                log.warn("agent {} (pid {}) ended but its output streams stayed open; closing them", agentName, process.pid());
+                log.warn("agent {} ({}) ended but its output streams stayed open; closing them", agentName, handle);
                 closeQuietly(process.getInputStream());
                 closeQuietly(process.getErrorStream());
             }
@@ -133,21 +157,27 @@ final class ChildAgentProcess implements AgentProcess {
             Thread.currentThread().interrupt();
             code = -1;
         }
-        AgentExit result;
+        exit.complete(judge(code, Duration.between(started, Instant.now())));
+    }
+
+    private AgentExit judge(int code, Duration runtime) {
+        if (stopRequested) {
+            return new AgentExit(AgentExit.Outcome.STOPPED, code, "stopped on request", runtime);
+        }
         synchronized (interpreterLock) {
             try {
-                result = interpreter.finish(code, stopRequested, Duration.between(started, Instant.now()));
+                return interpreter.finish(new ProcessExit(code, runtime, List.copyOf(errorTail)));
             } catch (RuntimeException | Error e) {
                 // Whatever the interpreter does, the run must report an end, or stop() and the engine would wait for ever.
-                result = new AgentExit(AgentExit.Outcome.FAILED, code, "the agent's output could not be judged: " + e, Duration.between(started, Instant.now()));
+                log.warn("the interpreter of agent {} ({}) failed to judge the run", agentName, handle, e);
+                return new AgentExit(AgentExit.Outcome.FAILED, code, "the agent's output could not be judged: " + e, runtime);
             }
         }
-        exit.complete(result);
     }
 
     @Override
     public String handle() {
-        return ProcessAgentLauncher.localHandle(process.toHandle());
+        return handle;
     }
 
     @Override
@@ -164,11 +194,16 @@ final class ChildAgentProcess implements AgentProcess {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
-            log.warn("agent {} (pid {}) did not report its end after being killed", agentName, process.pid());
+            log.warn("agent {} ({}) did not report its end after being killed", agentName, handle);
         }
     }
 
-    private static void closeQuietly(java.io.Closeable c) {
+    @Override
+    public String toString() {
+        return "AgentProcess[" + agentName + ", " + handle + (exit.isDone() ? ", ended" : ", running") + "]";
+    }
+
+    private static void closeQuietly(Closeable c) {
         try {
             c.close();
         } catch (IOException ignored) {

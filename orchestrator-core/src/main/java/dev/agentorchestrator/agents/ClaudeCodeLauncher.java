@@ -1,5 +1,6 @@
 package dev.agentorchestrator.agents;
 
+import dev.agentorchestrator.ConfigurationException;
 import dev.agentorchestrator.spi.AgentRequest;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,6 +34,10 @@ import java.util.Optional;
  * <p>Claude Code refuses {@code --dangerously-skip-permissions} and
  * {@code --permission-mode bypassPermissions} when run as root; grant tools with
  * {@link Builder#allowedTools(String...)} or {@code permissionMode("acceptEdits")} there.
+ *
+ * <p>Its builder refuses {@code null} for every parameter ({@link NullPointerException} naming
+ * it) and a value it cannot use with a {@link ConfigurationException}; the {@code clear...}
+ * methods leave a setting to the CLI's own default.
  */
 public final class ClaudeCodeLauncher extends ProcessAgentLauncher {
 
@@ -117,6 +122,37 @@ public final class ClaudeCodeLauncher extends ProcessAgentLauncher {
         return environment;
     }
 
+    /**
+     * The settings that decide how Claude Code runs: {@code executable}, {@code permissionMode},
+     * {@code allowedTools}, {@code disallowedTools} (comma-separated), {@code model},
+     * {@code appendSystemPrompt}, {@code extraArgs} (NUL-separated); unset ones are left out. The
+     * names of the configured environment variables are listed under {@code environmentNames}, their
+     * values never (they are often keys).
+     */
+    @Override
+    public Map<String, String> settings() {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("executable", executable);
+        permissionMode.ifPresent(v -> s.put("permissionMode", v));
+        LauncherOptions.putList(s, "allowedTools", allowedTools);
+        LauncherOptions.putList(s, "disallowedTools", disallowedTools);
+        model.ifPresent(v -> s.put("model", v));
+        appendSystemPrompt.ifPresent(v -> s.put("appendSystemPrompt", v));
+        LauncherOptions.putList(s, "extraArgs", extraArgs);
+        LauncherOptions.putEnvironmentNames(s, environment);
+        return java.util.Collections.unmodifiableMap(s);
+    }
+
+    @Override
+    protected Optional<String> configuredExecutable() {
+        return Optional.of(executable);
+    }
+
+    @Override
+    protected List<String> versionArguments() {
+        return List.of("--version");
+    }
+
     /** True when the prompt cannot travel as one argument (too long, or not encodable) and goes to standard input. */
     static boolean promptOnStdin(AgentRequest request) {
         return !CommandArguments.fitsInArgument(request.prompt());
@@ -151,8 +187,8 @@ public final class ClaudeCodeLauncher extends ProcessAgentLauncher {
     }
 
     @Override
-    protected String standardInput(AgentRequest request) {
-        return promptOnStdin(request) ? request.prompt() : null;
+    protected Optional<String> standardInput(AgentRequest request) {
+        return promptOnStdin(request) ? Optional.of(request.prompt()) : Optional.empty();
     }
 
     /**
@@ -218,16 +254,22 @@ public final class ClaudeCodeLauncher extends ProcessAgentLauncher {
         /**
          * {@code --permission-mode}: {@code default}, {@code acceptEdits}, {@code plan},
          * {@code dontAsk}, {@code auto}, {@code bypassPermissions} (refused as root), or whatever
-         * the installed CLI accepts. {@code null} leaves the flag out, so the CLI's default applies.
+         * the installed CLI accepts. {@link #clearPermissionMode()} leaves the flag out.
          */
         public Builder permissionMode(String mode) {
-            this.permissionMode = mode == null ? Optional.empty() : Optional.of(requireText(mode, "permissionMode"));
+            this.permissionMode = Optional.of(requireText(mode, "permissionMode"));
+            return this;
+        }
+
+        /** Leaves {@code --permission-mode} out, so the CLI's default (or its settings file) applies. */
+        public Builder clearPermissionMode() {
+            this.permissionMode = Optional.empty();
             return this;
         }
 
         /** {@code --allowedTools}: tools the agent may use without asking, such as {@code Write} or {@code Bash(git:*)}. */
         public Builder allowedTools(String... tools) {
-            return allowedTools(List.of(tools));
+            return allowedTools(java.util.Arrays.asList(Objects.requireNonNull(tools, "tools")));
         }
 
         /** {@code --allowedTools}; replaces any earlier list. */
@@ -238,7 +280,7 @@ public final class ClaudeCodeLauncher extends ProcessAgentLauncher {
 
         /** {@code --disallowedTools}: tools the agent must not use. */
         public Builder disallowedTools(String... tools) {
-            return disallowedTools(List.of(tools));
+            return disallowedTools(java.util.Arrays.asList(Objects.requireNonNull(tools, "tools")));
         }
 
         /** {@code --disallowedTools}; replaces any earlier list. */
@@ -247,30 +289,43 @@ public final class ClaudeCodeLauncher extends ProcessAgentLauncher {
             return this;
         }
 
-        /** {@code --model}: an alias ({@code sonnet}, {@code opus}) or a full model name; {@code null} for the CLI's default. */
+        /** {@code --model}: an alias ({@code sonnet}, {@code opus}) or a full model name. */
         public Builder model(String model) {
-            this.model = model == null ? Optional.empty() : Optional.of(requireText(model, "model"));
+            this.model = Optional.of(requireText(model, "model"));
             return this;
         }
 
-        /** {@code --append-system-prompt}: text added to the end of Claude Code's system prompt; {@code null} for none. */
+        /** Leaves {@code --model} out, so the CLI's default model runs. */
+        public Builder clearModel() {
+            this.model = Optional.empty();
+            return this;
+        }
+
+        /** {@code --append-system-prompt}: text added to the end of Claude Code's system prompt. */
         public Builder appendSystemPrompt(String text) {
-            this.appendSystemPrompt = text == null || text.isBlank() ? Optional.empty() : Optional.of(text);
+            this.appendSystemPrompt = Optional.of(requireText(text, "appendSystemPrompt"));
+            return this;
+        }
+
+        /** Leaves {@code --append-system-prompt} out. */
+        public Builder clearAppendSystemPrompt() {
+            this.appendSystemPrompt = Optional.empty();
             return this;
         }
 
         /** Further arguments, placed after the options above and before the prompt. */
         public Builder extraArgs(String... args) {
-            return extraArgs(List.of(args));
+            return extraArgs(java.util.Arrays.asList(Objects.requireNonNull(args, "args")));
         }
 
         /** Further arguments; replaces any earlier list. */
         public Builder extraArgs(List<String> args) {
+            Objects.requireNonNull(args, "args");
             for (String arg : args) {
                 Objects.requireNonNull(arg, "extraArgs element");
                 if (arg.equals("--")) {
-                    throw new IllegalArgumentException("extraArgs must not contain \"--\": the launcher puts it before the prompt;"
-                            + " pass options only");
+                    throw new ConfigurationException("ClaudeCodeLauncher extraArgs must not contain \"--\": the launcher puts it"
+                            + " before the prompt; pass options only");
                 }
             }
             this.extraArgs = List.copyOf(args);
@@ -282,6 +337,7 @@ public final class ClaudeCodeLauncher extends ProcessAgentLauncher {
          * {@code CLAUDE_CONFIG_DIR}; a request's own variables win over these.
          */
         public Builder environment(Map<String, String> environment) {
+            Objects.requireNonNull(environment, "environment");
             this.environment = Map.copyOf(new LinkedHashMap<>(environment));
             return this;
         }
@@ -291,6 +347,7 @@ public final class ClaudeCodeLauncher extends ProcessAgentLauncher {
         }
 
         private static List<String> toolList(List<String> tools, String what) {
+            Objects.requireNonNull(tools, what);
             for (String tool : tools) {
                 requireText(tool, what + " element");
             }
@@ -300,7 +357,8 @@ public final class ClaudeCodeLauncher extends ProcessAgentLauncher {
         private static String requireText(String value, String what) {
             Objects.requireNonNull(value, what);
             if (value.isBlank()) {
-                throw new IllegalArgumentException(what + " must not be blank");
+                throw new ConfigurationException("ClaudeCodeLauncher " + what + " must not be blank: give a value, or leave the"
+                        + " setting out for the CLI's default");
             }
             return value;
         }

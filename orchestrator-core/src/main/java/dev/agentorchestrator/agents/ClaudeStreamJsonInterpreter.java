@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>How {@link #finish} judges the run, first match wins:
  * <ol>
- *   <li>{@code STOPPED} when the run was stopped;</li>
+ *   <li>{@code STOPPED} when the run was stopped (decided by the process before this interpreter is asked);</li>
  *   <li>{@code FAILED} when there was no {@code result} line, the result has {@code is_error}
  *       (an API error: the message is the CLI's error text, with the HTTP status), or the process
  *       exited non-zero (the message quotes the last lines of standard error);</li>
@@ -65,7 +65,6 @@ public final class ClaudeStreamJsonInterpreter implements OutputInterpreter {
     private final ClaudeTaskList taskList = new ClaudeTaskList();
     /** Denials by tool call id, so the live event and the result's list are reported once. */
     private final Map<String, AgentEvent.PermissionDenied> denials = new LinkedHashMap<>();
-    private final CommandOutputTail stderrTail = CommandOutputTail.verbatim(STDERR_LINES_KEPT);
     private String sessionId;
     private String lastAssistantText = "";
     private String apiErrorText = "";
@@ -94,11 +93,6 @@ public final class ClaudeStreamJsonInterpreter implements OutputInterpreter {
             case "result" -> onResult(event, emit);
             default -> emit.accept(new AgentEvent.Raw(type.isEmpty() ? "unknown" : rawType(type, subtype), line));
         }
-    }
-
-    @Override
-    public void onStderr(String line, Consumer<AgentEvent> emit) {
-        stderrTail.add(line);
     }
 
     private void onSystem(JsonNode event, String subtype, String line, Consumer<AgentEvent> emit) {
@@ -211,22 +205,19 @@ public final class ClaudeStreamJsonInterpreter implements OutputInterpreter {
     }
 
     @Override
-    public AgentExit finish(int exitCode, boolean stopped, Duration runtime) {
-        if (stopped) {
-            return new AgentExit(Outcome.STOPPED, exitCode, "stopped on request", runtime);
-        }
+    public AgentExit finish(ProcessExit exit) {
+        int exitCode = exit.exitCode();
         if (result == null) {
-            return new AgentExit(Outcome.FAILED, exitCode, "Claude Code ended (exit code " + exitCode
-                    + ") without reporting a result" + stderrSuffix(), runtime);
+            return exit.failed("Claude Code ended (exit code " + exitCode + ") without reporting a result" + stderrSuffix(exit));
         }
         if (result.error()) {
             String text = result.text().isBlank() ? apiErrorText : result.text();
             String status = result.apiErrorStatus().isPresent() && !text.contains(String.valueOf(result.apiErrorStatus().getAsInt()))
                     ? "model API error " + result.apiErrorStatus().getAsInt() + ": " : "";
-            return new AgentExit(Outcome.FAILED, exitCode, status + (text.isBlank() ? "Claude Code reported an error" : text), runtime);
+            return exit.failed(status + (text.isBlank() ? "Claude Code reported an error" : text));
         }
         if (exitCode != 0) {
-            return new AgentExit(Outcome.FAILED, exitCode, "Claude Code exited with code " + exitCode + stderrSuffix(), runtime);
+            return exit.failed("Claude Code exited with code " + exitCode + stderrSuffix(exit));
         }
         if (!denials.isEmpty()) {
             StringBuilder message = new StringBuilder("needs permission: ");
@@ -237,16 +228,14 @@ public final class ClaudeStreamJsonInterpreter implements OutputInterpreter {
                     message.append(" (").append(abbreviate(d.detail(), MAX_SUMMARY_CHARS)).append(')');
                 }
             }
-            return new AgentExit(Outcome.WAITING_FOR_INPUT, exitCode, message.toString(), runtime);
+            return exit.waitingForInput(message.toString());
         }
-        if (question != null) {
-            return new AgentExit(Outcome.WAITING_FOR_INPUT, exitCode, question, runtime);
-        }
-        return new AgentExit(Outcome.DONE, exitCode, "", runtime);
+        return question != null ? exit.waitingForInput(question) : exit.done();
     }
 
-    private String stderrSuffix() {
-        return stderrTail.isEmpty() ? "" : "; its last error output: " + stderrTail.joined();
+    /** Claude Code's failure messages have always quoted its standard error as printed, indentation included. */
+    private static String stderrSuffix(ProcessExit exit) {
+        return exit.errorOutput().isEmpty() ? "" : "; its last error output: " + String.join(" | ", exit.errorOutput());
     }
 
     /** A one-line description of a tool call's input for a dashboard: a path, a command, a pattern. */

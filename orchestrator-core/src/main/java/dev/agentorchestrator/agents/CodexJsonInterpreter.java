@@ -46,7 +46,6 @@ final class CodexJsonInterpreter implements OutputInterpreter {
     private static final Logger log = LoggerFactory.getLogger(CodexJsonInterpreter.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final CommandOutputTail stderr = new CommandOutputTail(5);
     private final Set<String> announcedTools = new HashSet<>();
     private final List<String> denials = new ArrayList<>();
     private String lastAgentMessage = "";
@@ -197,35 +196,26 @@ final class CodexJsonInterpreter implements OutputInterpreter {
     }
 
     @Override
-    public void onStderr(String line, Consumer<AgentEvent> emit) {
-        stderr.add(line);
-    }
-
-    @Override
-    public AgentExit finish(int exitCode, boolean stopped, Duration runtime) {
-        if (stopped) {
-            return new AgentExit(Outcome.STOPPED, exitCode, "stopped on request", runtime);
-        }
+    public AgentExit finish(ProcessExit exit) {
         if (turnFailure != null) {
-            return new AgentExit(Outcome.FAILED, exitCode, turnFailure, runtime);
+            return exit.failed(turnFailure);
         }
-        if (exitCode != 0) {
-            return new AgentExit(Outcome.FAILED, exitCode, "codex exited with code " + exitCode + ": " + why(), runtime);
+        if (exit.exitCode() != 0) {
+            return exit.exitedWithCode("codex", why(exit));
         }
         if (question != null) {
-            return new AgentExit(Outcome.WAITING_FOR_INPUT, exitCode, question, runtime);
+            return exit.waitingForInput(question);
         }
         if (!turnCompleted) {
-            return new AgentExit(Outcome.FAILED, exitCode, "codex ended without completing its turn: " + why(), runtime);
+            return exit.failed("codex ended without completing its turn: " + why(exit));
         }
         if (!denials.isEmpty()) {
-            return new AgentExit(Outcome.WAITING_FOR_INPUT, exitCode,
-                    "codex was refused " + denials.size() + " command(s); widen its sandbox or approve them", runtime);
+            return exit.waitingForInput("codex was refused " + denials.size() + " command(s); widen its sandbox or approve them");
         }
-        return new AgentExit(Outcome.DONE, exitCode, "", runtime);
+        return exit.done();
     }
 
-    private String why() {
-        return lastError != null ? lastError : stderr.joinedOr("it reported no error");
+    private String why(ProcessExit exit) {
+        return lastError != null ? lastError : exit.lastErrorLinesOr(5, "it reported no error");
     }
 }

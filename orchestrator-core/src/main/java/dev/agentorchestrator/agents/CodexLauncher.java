@@ -96,6 +96,30 @@ public final class CodexLauncher extends ProcessAgentLauncher {
         return 50;
     }
 
+    /**
+     * {@code executable}, {@code model}, {@code sandbox} ({@code bypassed} when approvals and sandbox
+     * are bypassed), {@code skipGitRepoCheck}, {@code config.<key>} for each override,
+     * {@code extraArgs} (NUL-separated) and {@code environmentNames}; never the variables' values.
+     */
+    @Override
+    public Map<String, String> settings() {
+        Map<String, String> s = options.settings();
+        s.put("sandbox", bypassApprovalsAndSandbox ? "bypassed" : sandbox.map(SandboxMode::cliValue).orElse("codex default"));
+        s.put("skipGitRepoCheck", Boolean.toString(skipGitRepoCheck));
+        config.forEach((key, value) -> s.put("config." + key, value));
+        return Collections.unmodifiableMap(s);
+    }
+
+    @Override
+    protected Optional<String> configuredExecutable() {
+        return Optional.of(options.executable());
+    }
+
+    @Override
+    protected List<String> versionArguments() {
+        return List.of("--version");
+    }
+
     @Override
     protected List<String> command(AgentRequest request) {
         List<String> cmd = new ArrayList<>();
@@ -131,8 +155,8 @@ public final class CodexLauncher extends ProcessAgentLauncher {
     }
 
     @Override
-    protected String standardInput(AgentRequest request) {
-        return CommandArguments.fitsInArgument(request.prompt()) ? null : request.prompt();
+    protected Optional<String> standardInput(AgentRequest request) {
+        return CommandArguments.fitsInArgument(request.prompt()) ? Optional.empty() : Optional.of(request.prompt());
     }
 
     @Override
@@ -185,9 +209,21 @@ public final class CodexLauncher extends ProcessAgentLauncher {
             return this;
         }
 
-        /** The sandbox ({@code --sandbox}); {@code null} leaves it to Codex's configuration. Default workspace-write. */
+        /** Leaves {@code --model} out, so Codex's configured default model runs. */
+        public Builder clearModel() {
+            options.clearModel();
+            return this;
+        }
+
+        /** The sandbox ({@code --sandbox}). Default workspace-write. */
         public Builder sandbox(SandboxMode sandbox) {
-            this.sandbox = sandbox;
+            this.sandbox = Objects.requireNonNull(sandbox, "sandbox");
+            return this;
+        }
+
+        /** Leaves {@code --sandbox} out, so Codex's own configuration decides. */
+        public Builder clearSandbox() {
+            this.sandbox = null;
             return this;
         }
 
@@ -217,7 +253,7 @@ public final class CodexLauncher extends ProcessAgentLauncher {
 
         /** Arguments added after the options above and before {@code resume} and the prompt. */
         public Builder extraArgs(String... args) {
-            return extraArgs(Arrays.asList(args));
+            return extraArgs(Arrays.asList(Objects.requireNonNull(args, "args")));
         }
 
         public Builder extraArgs(List<String> args) {

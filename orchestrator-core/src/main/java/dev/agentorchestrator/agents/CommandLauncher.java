@@ -1,9 +1,11 @@
 package dev.agentorchestrator.agents;
 
 import dev.agentorchestrator.AgentLaunchException;
+import dev.agentorchestrator.ConfigurationException;
 import dev.agentorchestrator.spi.AgentRequest;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,10 +64,10 @@ public final class CommandLauncher extends ProcessAgentLauncher {
 
     private CommandLauncher(Builder b) {
         if (b.command.isEmpty()) {
-            throw new IllegalArgumentException("a command launcher needs a command: call command(\"my-agent\", \"{prompt}\")");
+            throw new ConfigurationException("a command launcher needs a command: call command(\"my-agent\", \"{prompt}\")");
         }
         if (b.command.get(0).isBlank()) {
-            throw new IllegalArgumentException("the command's executable (its first element) is blank: name the program to run");
+            throw new ConfigurationException("the command's executable (its first element) is blank: name the program to run");
         }
         this.command = List.copyOf(b.command);
         this.name = b.name;
@@ -111,6 +113,27 @@ public final class CommandLauncher extends ProcessAgentLauncher {
         return waitingPattern;
     }
 
+    /**
+     * {@code command} (the template, NUL-separated), {@code promptOnStdin}, {@code waitingPattern}
+     * when set, and {@code environmentNames}; never the variables' values.
+     */
+    @Override
+    public Map<String, String> settings() {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("executable", command.get(0));
+        LauncherOptions.putList(s, "command", command);
+        s.put("promptOnStdin", Boolean.toString(promptOnStdin));
+        waitingPattern.ifPresent(p -> s.put("waitingPattern", p.pattern()));
+        LauncherOptions.putEnvironmentNames(s, environment);
+        return Collections.unmodifiableMap(s);
+    }
+
+    /** Its first element; a command launcher only checks that it is there, it runs nothing to ask its version. */
+    @Override
+    protected Optional<String> configuredExecutable() {
+        return Optional.of(command.get(0));
+    }
+
     @Override
     protected List<String> command(AgentRequest request) {
         List<String> resolved = new ArrayList<>(command.size());
@@ -151,8 +174,8 @@ public final class CommandLauncher extends ProcessAgentLauncher {
     }
 
     @Override
-    protected String standardInput(AgentRequest request) {
-        return promptOnStdin ? request.prompt() : null;
+    protected Optional<String> standardInput(AgentRequest request) {
+        return promptOnStdin ? Optional.of(request.prompt()) : Optional.empty();
     }
 
     @Override
@@ -190,12 +213,13 @@ public final class CommandLauncher extends ProcessAgentLauncher {
 
         /** The executable and its arguments; any argument may hold {@code {prompt}}, {@code {session}}, {@code {worktree}}. */
         public Builder command(String... command) {
-            return command(Arrays.asList(command));
+            return command(Arrays.asList(Objects.requireNonNull(command, "command")));
         }
 
         public Builder command(List<String> command) {
+            Objects.requireNonNull(command, "command");
             for (String argument : command) {
-                Objects.requireNonNull(argument, "a command argument is null");
+                Objects.requireNonNull(argument, "an element of command");
             }
             this.command = List.copyOf(command);
             return this;
@@ -203,8 +227,10 @@ public final class CommandLauncher extends ProcessAgentLauncher {
 
         /** The launcher's name in logs and records (default {@code "command"}). */
         public Builder name(String name) {
-            if (name == null || name.isBlank()) {
-                throw new IllegalArgumentException("a launcher name must not be blank");
+            Objects.requireNonNull(name, "name");
+            if (name.isBlank()) {
+                throw new ConfigurationException("a command launcher's name must not be blank: name it for logs and records,"
+                        + " such as \"my-agent\"");
             }
             this.name = name;
             return this;
@@ -218,7 +244,7 @@ public final class CommandLauncher extends ProcessAgentLauncher {
 
         /** Adds variables to the agent's environment. */
         public Builder environment(Map<String, String> variables) {
-            variables.forEach(this::environment);
+            Objects.requireNonNull(variables, "variables").forEach(this::environment);
             return this;
         }
 
@@ -233,7 +259,13 @@ public final class CommandLauncher extends ProcessAgentLauncher {
 
         /** Same as {@link #waitingPattern(Pattern)} with a regular expression. */
         public Builder waitingPattern(String regex) {
-            return waitingPattern(Pattern.compile(regex));
+            Objects.requireNonNull(regex, "regex");
+            try {
+                return waitingPattern(Pattern.compile(regex));
+            } catch (java.util.regex.PatternSyntaxException e) {
+                throw new ConfigurationException("the command launcher's waitingPattern '" + regex + "' is not a valid regular"
+                        + " expression: " + e.getDescription(), e);
+            }
         }
 
         /** Sends the prompt on standard input even if an argument holds {@code {prompt}} (it becomes empty there). */

@@ -27,7 +27,6 @@ final class CommandTextInterpreter implements OutputInterpreter {
     private final String agentName;
     private final String sessionName;
     private final Optional<Pattern> waitingPattern;
-    private final CommandOutputTail stderr = new CommandOutputTail(5);
     private boolean started;
     private String lastLine = "";
     private boolean lastLineAsks;
@@ -56,22 +55,11 @@ final class CommandTextInterpreter implements OutputInterpreter {
     }
 
     @Override
-    public void onStderr(String line, Consumer<AgentEvent> emit) {
-        stderr.add(line);
-    }
-
-    @Override
-    public AgentExit finish(int exitCode, boolean stopped, Duration runtime) {
-        if (stopped) {
-            return new AgentExit(Outcome.STOPPED, exitCode, "stopped on request", runtime);
+    public AgentExit finish(ProcessExit exit) {
+        if (exit.exitCode() != 0) {
+            return exit.exitedWithCode(agentName,
+                    exit.lastErrorLinesOr(5, lastLine.isEmpty() ? "it printed nothing" : "last output: " + lastLine));
         }
-        if (exitCode != 0) {
-            String detail = stderr.joinedOr(lastLine.isEmpty() ? "it printed nothing" : "last output: " + lastLine);
-            return new AgentExit(Outcome.FAILED, exitCode, agentName + " exited with code " + exitCode + ": " + detail, runtime);
-        }
-        if (lastLineAsks) {
-            return new AgentExit(Outcome.WAITING_FOR_INPUT, exitCode, lastLine, runtime);
-        }
-        return new AgentExit(Outcome.DONE, exitCode, "", runtime);
+        return lastLineAsks ? exit.waitingForInput(lastLine) : exit.done();
     }
 }

@@ -2,9 +2,11 @@ package dev.agentorchestrator.agents;
 
 import dev.agentorchestrator.spi.AgentRequest;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -69,7 +71,9 @@ public final class GeminiLauncher extends ProcessAgentLauncher {
 
     /** A builder holding this launcher's settings, to derive a changed copy. */
     public Builder newBuilder() {
-        return new Builder(options.newBuilder()).approvalMode(approvalMode.orElse(null));
+        Builder b = new Builder(options.newBuilder());
+        b.approvalMode = approvalMode.orElse(null);
+        return b;
     }
 
     @Override
@@ -81,6 +85,27 @@ public final class GeminiLauncher extends ProcessAgentLauncher {
     @Override
     public int priority() {
         return 40;
+    }
+
+    /**
+     * {@code executable}, {@code model}, {@code approvalMode}, {@code extraArgs} (NUL-separated) and
+     * {@code environmentNames}; never the variables' values.
+     */
+    @Override
+    public Map<String, String> settings() {
+        Map<String, String> s = options.settings();
+        s.put("approvalMode", approvalMode.map(ApprovalMode::cliValue).orElse("gemini default"));
+        return Collections.unmodifiableMap(s);
+    }
+
+    @Override
+    protected Optional<String> configuredExecutable() {
+        return Optional.of(options.executable());
+    }
+
+    @Override
+    protected List<String> versionArguments() {
+        return List.of("--version");
     }
 
     @Override
@@ -110,8 +135,8 @@ public final class GeminiLauncher extends ProcessAgentLauncher {
     }
 
     @Override
-    protected String standardInput(AgentRequest request) {
-        return CommandArguments.fitsInArgument(request.prompt()) ? null : request.prompt();
+    protected Optional<String> standardInput(AgentRequest request) {
+        return CommandArguments.fitsInArgument(request.prompt()) ? Optional.empty() : Optional.of(request.prompt());
     }
 
     @Override
@@ -161,9 +186,21 @@ public final class GeminiLauncher extends ProcessAgentLauncher {
             return this;
         }
 
-        /** The approval mode ({@code --approval-mode}); {@code null} leaves it to the CLI's settings. Default auto_edit. */
+        /** Leaves {@code --model} out, so the CLI's default model runs. */
+        public Builder clearModel() {
+            options.clearModel();
+            return this;
+        }
+
+        /** The approval mode ({@code --approval-mode}). Default auto_edit. */
         public Builder approvalMode(ApprovalMode mode) {
-            this.approvalMode = mode;
+            this.approvalMode = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /** Leaves {@code --approval-mode} out, so the CLI's settings decide. */
+        public Builder clearApprovalMode() {
+            this.approvalMode = null;
             return this;
         }
 
@@ -174,7 +211,7 @@ public final class GeminiLauncher extends ProcessAgentLauncher {
 
         /** Arguments added before the prompt, such as {@code --include-directories ../shared}. */
         public Builder extraArgs(String... args) {
-            return extraArgs(Arrays.asList(args));
+            return extraArgs(Arrays.asList(Objects.requireNonNull(args, "args")));
         }
 
         public Builder extraArgs(List<String> args) {

@@ -41,7 +41,6 @@ final class GeminiStreamJsonInterpreter implements OutputInterpreter {
     private static final Logger log = LoggerFactory.getLogger(GeminiStreamJsonInterpreter.class);
     private static final String NEEDS_CONFIRMATION = "requires user confirmation";
 
-    private final CommandOutputTail stderr = new CommandOutputTail(5);
     private final Map<String, String> toolNames = new HashMap<>();
     private final List<String> denials = new ArrayList<>();
     private final StringBuilder pendingDelta = new StringBuilder();
@@ -146,29 +145,21 @@ final class GeminiStreamJsonInterpreter implements OutputInterpreter {
     }
 
     @Override
-    public void onStderr(String line, Consumer<AgentEvent> emit) {
-        stderr.add(line);
-    }
-
-    @Override
-    public AgentExit finish(int exitCode, boolean stopped, Duration runtime) {
-        if (stopped) {
-            return new AgentExit(Outcome.STOPPED, exitCode, "stopped on request", runtime);
-        }
+    public AgentExit finish(ProcessExit exit) {
         if (resultError != null) {
-            return new AgentExit(Outcome.FAILED, exitCode, resultError, runtime);
+            return exit.failed(resultError);
         }
-        if (exitCode != 0) {
-            return new AgentExit(Outcome.FAILED, exitCode, "gemini exited with code " + exitCode + meaning(exitCode) + ": " + why(), runtime);
+        if (exit.exitCode() != 0) {
+            return exit.failed("gemini exited with code " + exit.exitCode() + meaning(exit.exitCode()) + ": " + why(exit));
         }
         if (!resultSeen) {
-            return new AgentExit(Outcome.FAILED, exitCode, "gemini ended without a result event: " + why(), runtime);
+            return exit.failed("gemini ended without a result event: " + why(exit));
         }
         if (!denials.isEmpty()) {
-            return new AgentExit(Outcome.WAITING_FOR_INPUT, exitCode, "gemini was refused " + String.join(", ", denials)
-                    + " (headless mode cannot confirm); approve them or use a wider approval mode", runtime);
+            return exit.waitingForInput("gemini was refused " + String.join(", ", denials)
+                    + " (headless mode cannot confirm); approve them or use a wider approval mode");
         }
-        return new AgentExit(Outcome.DONE, exitCode, "", runtime);
+        return exit.done();
     }
 
     private static String meaning(int exitCode) {
@@ -180,7 +171,7 @@ final class GeminiStreamJsonInterpreter implements OutputInterpreter {
         };
     }
 
-    private String why() {
-        return lastError != null ? lastError : stderr.joinedOr("it reported no error");
+    private String why(ProcessExit exit) {
+        return lastError != null ? lastError : exit.lastErrorLinesOr(5, "it reported no error");
     }
 }

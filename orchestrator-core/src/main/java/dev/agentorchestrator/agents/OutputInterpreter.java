@@ -2,13 +2,18 @@ package dev.agentorchestrator.agents;
 
 import dev.agentorchestrator.AgentEvent;
 import dev.agentorchestrator.spi.AgentExit;
-import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
  * Turns one agent run's output into {@link AgentEvent}s and, at the end, judges how the run went.
  * A new interpreter is made for every run, so it may keep state (the agent's session id, the
- * denials seen, the last result). Lines arrive one at a time, in order, per stream.
+ * denials seen, the last result). Lines arrive one at a time, in order, per stream; calls are
+ * never concurrent.
+ *
+ * <p>What every process launcher has in common is decided before {@link #finish} is called: a
+ * run ended by a stop request is {@code STOPPED} without asking the interpreter, and the last
+ * lines of standard error are kept for it in {@link ProcessExit#errorOutput()}. When an
+ * interpreter throws, the run still ends, as {@code FAILED} with the exception in its message.
  */
 public interface OutputInterpreter {
 
@@ -20,11 +25,8 @@ public interface OutputInterpreter {
     }
 
     /**
-     * Judges the finished run.
-     *
-     * @param exitCode the process's exit code
-     * @param stopped  true when the run was ended by a stop request
-     * @param runtime  wall time of the run
+     * Judges a run that ended by itself (not stopped): {@code DONE}, {@code WAITING_FOR_INPUT} or
+     * {@code FAILED}, with {@link ProcessExit}'s helpers.
      */
-    AgentExit finish(int exitCode, boolean stopped, Duration runtime);
+    AgentExit finish(ProcessExit exit);
 }

@@ -9,15 +9,19 @@ import dev.agentorchestrator.AgentEvent;
  */
 public interface AgentListener {
 
+    /** The stream a raw output line came from. */
+    enum OutputStream {
+        /** The agent's standard output. */
+        STDOUT,
+        /** The agent's standard error. */
+        STDERR
+    }
+
     /** A parsed event. */
     void onEvent(AgentEvent event);
 
-    /**
-     * A raw line the agent printed, for the session's transcript.
-     *
-     * @param stream {@code "stdout"} or {@code "stderr"}
-     */
-    default void onOutput(String stream, String line) {
+    /** A raw line the agent printed, for the session's transcript. */
+    default void onOutput(OutputStream stream, String line) {
     }
 
     /** A listener that ignores everything. */

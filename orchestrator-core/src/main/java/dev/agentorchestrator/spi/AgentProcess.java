@@ -9,9 +9,11 @@ import java.util.concurrent.CompletableFuture;
 public interface AgentProcess {
 
     /**
-     * An opaque id of the running agent that can be stored and handed back to its launcher's
-     * {@link AgentLauncher#isRunning(String)} and {@link AgentLauncher#end(String, Duration)} after a
-     * restart: a local process tree today, a pod or a remote job for other launchers.
+     * An opaque id of the running agent that the engine stores with the session, so that after a
+     * restart (or from another process) {@link AgentLauncher#isRunning(String)} and
+     * {@link AgentLauncher#end(String, Duration)} of the same launcher can find it. A local process
+     * tree today ({@code local:<pid>:<start-epoch-millis>}); a pod or a remote job tomorrow. Never
+     * holds a secret.
      */
     String handle();
 
@@ -23,7 +25,8 @@ public interface AgentProcess {
 
     /**
      * Ends the agent and every process it started: asks them to stop (SIGTERM), waits up to
-     * {@code grace}, then kills what is left. Returns when all have ended. Safe to call twice.
+     * {@code grace}, then kills what is left. Returns when all have ended. Safe to call twice. The
+     * run then ends as {@link AgentExit.Outcome#STOPPED}.
      */
     void stop(Duration grace);
 

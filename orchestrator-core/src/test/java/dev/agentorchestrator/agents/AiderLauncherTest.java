@@ -14,6 +14,7 @@ import dev.agentorchestrator.agents.CommandStandIn.Run;
 import dev.agentorchestrator.spi.AgentExit.Outcome;
 import dev.agentorchestrator.spi.AgentListener;
 import dev.agentorchestrator.spi.AgentRequest;
+import dev.agentorchestrator.spi.Workspace;
 import dev.agentorchestrator.testing.Await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -183,7 +184,7 @@ class AiderLauncherTest {
         AiderLauncher launcher = AiderLauncher.builder().executable(tmp.resolve("no-such-aider").toString()).build();
 
         AgentLaunchException e = assertThrows(AgentLaunchException.class,
-                () -> launcher.launch(AgentRequest.of("feature-x", worktree, "go", AgentListener.ignoring())));
+                () -> launcher.launch(AgentRequest.of("feature-x", Workspace.of(worktree), "go", AgentListener.ignoring())));
 
         assertMentions(e.getMessage(), "no-such-aider", "aider-install");
     }
@@ -195,7 +196,7 @@ class AiderLauncherTest {
         AiderLauncher launcher = AiderLauncher.builder().executable(tmp.resolve("no-such-aider").toString()).build();
 
         assertThrows(AgentLaunchException.class, () -> launcher.launch(
-                AgentRequest.of("feature-x", worktree, CommandStandIn.longPrompt(110_000), AgentListener.ignoring())));
+                AgentRequest.of("feature-x", Workspace.of(worktree), CommandStandIn.longPrompt(110_000), AgentListener.ignoring())));
 
         assertTrue(countMessageFiles(tempDir) <= before, "the message file of a failed launch is deleted");
     }

@@ -19,7 +19,7 @@ class AiderTextInterpreterTest {
         for (String line : lines) {
             interpreter.onStdout(line, events::add);
         }
-        return interpreter.finish(0, false, Duration.ofSeconds(1));
+        return interpreter.finish(new ProcessExit(0, Duration.ofSeconds(1), List.of()));
     }
 
     @Test

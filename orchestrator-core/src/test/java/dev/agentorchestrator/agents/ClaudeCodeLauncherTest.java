@@ -3,14 +3,15 @@ package dev.agentorchestrator.agents;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.agentorchestrator.AgentLaunchException;
+import dev.agentorchestrator.ConfigurationException;
 import dev.agentorchestrator.spi.AgentLauncher;
 import dev.agentorchestrator.spi.AgentListener;
 import dev.agentorchestrator.spi.AgentRequest;
+import dev.agentorchestrator.spi.Workspace;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +33,7 @@ class ClaudeCodeLauncherTest {
         ClaudeCodeLauncher launcher = new ClaudeCodeLauncher();
 
         assertEquals(concat(BASE, List.of("--", "Fix the bug")), launcher.command(request("Fix the bug")));
-        assertNull(launcher.standardInput(request("Fix the bug")));
+        assertEquals(Optional.empty(), launcher.standardInput(request("Fix the bug")));
         assertEquals("claude-code", launcher.name());
         assertEquals(100, launcher.priority());
         assertTrue(launcher.permissionMode().isEmpty());
@@ -78,7 +79,7 @@ class ClaudeCodeLauncherTest {
 
         assertEquals(concat(BASE, List.of("--", atLimit)), launcher.command(request(atLimit)));
         assertEquals(BASE, launcher.command(request(overLimit)), "no prompt argument: -p reads standard input");
-        assertEquals(overLimit, launcher.standardInput(request(overLimit)));
+        assertEquals(Optional.of(overLimit), launcher.standardInput(request(overLimit)));
     }
 
     @Test
@@ -86,7 +87,7 @@ class ClaudeCodeLauncherTest {
         ClaudeCodeLauncher launcher = ClaudeCodeLauncher.builder()
                 .environment(Map.of("ANTHROPIC_BASE_URL", "http://127.0.0.1:1", "CLAUDE_CODE_MAX_RETRIES", "0"))
                 .build();
-        AgentRequest request = new AgentRequest("s", dir, "p", Optional.empty(),
+        AgentRequest request = new AgentRequest("s", Workspace.of(dir), "p", Optional.empty(),
                 Map.of("ANTHROPIC_BASE_URL", "http://127.0.0.1:2"), AgentListener.ignoring());
 
         assertEquals(Map.of("ANTHROPIC_BASE_URL", "http://127.0.0.1:2", "CLAUDE_CODE_MAX_RETRIES", "0"),
@@ -96,7 +97,7 @@ class ClaudeCodeLauncherTest {
     @Test
     void newBuilderDerivesAChangedCopyAndLeavesTheOriginal() {
         ClaudeCodeLauncher original = ClaudeCodeLauncher.builder().model("opus").allowedTools("Write").build();
-        ClaudeCodeLauncher changed = original.newBuilder().model(null).permissionMode("plan").build();
+        ClaudeCodeLauncher changed = original.newBuilder().clearModel().permissionMode("plan").build();
 
         assertEquals(Optional.of("opus"), original.model());
         assertTrue(original.permissionMode().isEmpty());
@@ -108,12 +109,21 @@ class ClaudeCodeLauncherTest {
     @Test
     void badSettingsAreRefusedWhenBuilt() {
         ClaudeCodeLauncher.Builder builder = ClaudeCodeLauncher.builder();
-        assertThrows(IllegalArgumentException.class, () -> builder.executable(" "));
-        assertThrows(IllegalArgumentException.class, () -> builder.allowedTools("Write", ""));
-        assertThrows(IllegalArgumentException.class, () -> builder.permissionMode(""));
-        IllegalArgumentException dashes = assertThrows(IllegalArgumentException.class, () -> builder.extraArgs("--"));
+        assertThrows(ConfigurationException.class, () -> builder.executable(" "));
+        assertThrows(ConfigurationException.class, () -> builder.allowedTools("Write", ""));
+        assertThrows(ConfigurationException.class, () -> builder.permissionMode(""));
+        ConfigurationException dashes = assertThrows(ConfigurationException.class, () -> builder.extraArgs("--"));
         assertTrue(dashes.getMessage().contains("before the prompt"), dashes.getMessage());
+    }
+
+    @Test
+    void nullIsRefusedWithTheParameterNamed() {
+        ClaudeCodeLauncher.Builder builder = ClaudeCodeLauncher.builder();
+        NullPointerException model = assertThrows(NullPointerException.class, () -> builder.model(null));
+        assertEquals("model", model.getMessage());
         assertThrows(NullPointerException.class, () -> builder.extraArgs(java.util.Arrays.asList("--x", null)));
+        assertThrows(NullPointerException.class, () -> builder.permissionMode(null));
+        assertThrows(NullPointerException.class, () -> builder.environment(null));
     }
 
     @Test
@@ -136,7 +146,7 @@ class ClaudeCodeLauncherTest {
     }
 
     private AgentRequest request(String prompt) {
-        return AgentRequest.of("feature", dir, prompt, AgentListener.ignoring());
+        return AgentRequest.of("feature", Workspace.of(dir), prompt, AgentListener.ignoring());
     }
 
     private static List<String> concat(List<String> a, List<String> b) {

@@ -10,6 +10,7 @@ import dev.agentorchestrator.spi.AgentExit.Outcome;
 import dev.agentorchestrator.spi.AgentListener;
 import dev.agentorchestrator.spi.AgentProcess;
 import dev.agentorchestrator.spi.AgentRequest;
+import dev.agentorchestrator.spi.Workspace;
 import dev.agentorchestrator.testing.ClaudeCodeExecutable;
 import dev.agentorchestrator.testing.FakeAnthropicApi;
 import dev.agentorchestrator.testing.FakeAnthropicApi.Block;
@@ -93,7 +94,7 @@ class ClaudeCodeRealCliTest {
         ClaudeCodeLauncher launcher = launcher().allowedTools("Write", "Edit", "Bash(touch:*)")
                 .appendSystemPrompt("Always answer in the voice of a test fixture.").build();
 
-        Run run = run(launcher, AgentRequest.of("files", repo, "Write notes, edit the README, touch a marker", ignoring()));
+        Run run = run(launcher, AgentRequest.of("files", Workspace.of(repo), "Write notes, edit the README, touch a marker", ignoring()));
 
         assertEquals(Outcome.DONE, run.exit.outcome(), run.describe());
         assertEquals("buy milk\n", Files.readString(repo.resolve("notes/todo.txt")));
@@ -120,7 +121,7 @@ class ClaudeCodeRealCliTest {
     void followUpPromptResumesTheConversation() throws Exception {
         api.enqueue(Reply.text("Noted: the code word is PINEAPPLE."), Reply.text("The code word was PINEAPPLE."));
         ClaudeCodeLauncher launcher = launcher().build();
-        AgentRequest first = AgentRequest.of("resume", repo, "Remember the code word PINEAPPLE.", ignoring());
+        AgentRequest first = AgentRequest.of("resume", Workspace.of(repo), "Remember the code word PINEAPPLE.", ignoring());
 
         Run one = run(launcher, first);
         String sessionId = one.single(AgentEvent.Started.class).agentSessionId();
@@ -141,7 +142,7 @@ class ClaudeCodeRealCliTest {
     void modelApiErrorFailsTheRunWithTheMessage(int status) throws Exception {
         api.enqueue(Reply.error(status, "scripted failure " + status));
 
-        Run run = run(launcher().build(), AgentRequest.of("error", repo, "Do something", ignoring()));
+        Run run = run(launcher().build(), AgentRequest.of("error", Workspace.of(repo), "Do something", ignoring()));
 
         assertEquals(Outcome.FAILED, run.exit.outcome(), run.describe());
         assertTrue(run.exit.message().contains(String.valueOf(status)), run.exit.message());
@@ -157,7 +158,7 @@ class ClaudeCodeRealCliTest {
         api.enqueue(Reply.toolUse("Bash", "{\"command\":\"touch forbidden.txt\",\"description\":\"Make a file\"}"),
                 Reply.text("I was not allowed to run the command."));
 
-        Run run = run(launcher().allowedTools("Write").build(), AgentRequest.of("denied", repo, "Touch forbidden.txt", ignoring()));
+        Run run = run(launcher().allowedTools("Write").build(), AgentRequest.of("denied", Workspace.of(repo), "Touch forbidden.txt", ignoring()));
 
         assertEquals(Outcome.WAITING_FOR_INPUT, run.exit.outcome(), run.describe());
         AgentEvent.PermissionDenied denied = run.single(AgentEvent.PermissionDenied.class);
@@ -172,8 +173,8 @@ class ClaudeCodeRealCliTest {
     void stoppingALongSessionKillsItsWholeProcessTree() throws Exception {
         api.enqueue(Reply.toolUse("Bash", "{\"command\":\"sh long-task.sh\",\"description\":\"Run the long task\"}"));
         AgentProcess process = launcher().allowedTools("Bash(sh long-task.sh)").build()
-                .launch(new AgentRequest("stop", repo, "Run the long task", Optional.empty(), env, ignoring()));
-        ProcessHandle root = ProcessHandle.of(dev.agentorchestrator.testing.LocalHandles.pid(process.handle())).orElseThrow();
+                .launch(new AgentRequest("stop", Workspace.of(repo), "Run the long task", Optional.empty(), env, ignoring()));
+        ProcessHandle root = ProcessHandle.of(LocalAgentHandle.parse(process.handle()).orElseThrow().pid()).orElseThrow();
         await(Duration.ofSeconds(30), "the agent's tool starts 'sleep 300'", () -> root.descendants()
                 .anyMatch(p -> p.info().commandLine().orElse("").contains("sleep 300")));
         List<ProcessHandle> tree = root.descendants().toList();
@@ -192,13 +193,13 @@ class ClaudeCodeRealCliTest {
     void stoppingWhileTheModelHangsEndsTheRun() throws Exception {
         api.enqueue(Reply.hanging());
         AgentProcess process = launcher().build()
-                .launch(new AgentRequest("hang", repo, "Think for a long time", Optional.empty(), env, ignoring()));
+                .launch(new AgentRequest("hang", Workspace.of(repo), "Think for a long time", Optional.empty(), env, ignoring()));
         await(Duration.ofSeconds(30), "the CLI calls the model", () -> !api.conversationRequests().isEmpty());
 
         process.stop(Duration.ofSeconds(2));
 
         assertEquals(Outcome.STOPPED, process.exit().get(10, TimeUnit.SECONDS).outcome());
-        assertTrue(ProcessHandle.of(dev.agentorchestrator.testing.LocalHandles.pid(process.handle())).map(p -> !p.isAlive()).orElse(true));
+        assertTrue(ProcessHandle.of(LocalAgentHandle.parse(process.handle()).orElseThrow().pid()).map(p -> !p.isAlive()).orElse(true));
     }
 
     @Test
@@ -207,7 +208,7 @@ class ClaudeCodeRealCliTest {
         assertTrue(prompt.length() > 100_000);
         api.enqueue(Reply.text("It is a long text."));
 
-        Run run = run(launcher().build(), AgentRequest.of("long", repo, prompt, ignoring()));
+        Run run = run(launcher().build(), AgentRequest.of("long", Workspace.of(repo), prompt, ignoring()));
 
         assertEquals(Outcome.DONE, run.exit.outcome(), run.describe());
         assertTrue(api.conversationRequests().get(0).allText().contains("END-OF-LONG-PROMPT"), "the whole prompt reached the model");
@@ -223,7 +224,7 @@ class ClaudeCodeRealCliTest {
                 Reply.toolUse("TaskUpdate", "{\"taskId\":\"2\",\"status\":\"in_progress\"}"),
                 Reply.text("Half way there."));
 
-        Run run = run(launcher().model("claude-sonnet-4-5").build(), AgentRequest.of("tasks", repo, "Plan the work", ignoring()));
+        Run run = run(launcher().model("claude-sonnet-4-5").build(), AgentRequest.of("tasks", Workspace.of(repo), "Plan the work", ignoring()));
 
         assertEquals(Outcome.DONE, run.exit.outcome(), run.describe());
         List<AgentEvent.Progress> progress = run.events(AgentEvent.Progress.class);
@@ -246,7 +247,7 @@ class ClaudeCodeRealCliTest {
         Run run = new Run();
         Map<String, String> requestEnv = new HashMap<>(env);
         requestEnv.putAll(request.environment());
-        AgentProcess process = launcher.launch(new AgentRequest(request.sessionName(), request.workingDirectory(),
+        AgentProcess process = launcher.launch(new AgentRequest(request.sessionName(), request.workspace(),
                 request.prompt(), request.resumeSessionId(), requestEnv, run));
         try {
             run.exit = process.exit().get(RUN_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -290,8 +291,8 @@ class ClaudeCodeRealCliTest {
         }
 
         @Override
-        public void onOutput(String stream, String line) {
-            (stream.equals("stdout") ? stdout : stderr).add(line);
+        public void onOutput(OutputStream stream, String line) {
+            (stream == OutputStream.STDOUT ? stdout : stderr).add(line);
         }
 
         <T extends AgentEvent> List<T> events(Class<T> type) {

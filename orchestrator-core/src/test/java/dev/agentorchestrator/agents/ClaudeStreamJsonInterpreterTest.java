@@ -60,7 +60,7 @@ class ClaudeStreamJsonInterpreterTest {
         assertTrue(finished.apiErrorStatus().isEmpty());
         assertEquals(events.size() - 1, events.indexOf(finished), "the result comes last");
 
-        assertEquals(new AgentExit(Outcome.DONE, 0, "", Duration.ofSeconds(3)), interpreter.finish(0, false, Duration.ofSeconds(3)));
+        assertEquals(new AgentExit(Outcome.DONE, 0, "", Duration.ofSeconds(3)), interpreter.finish(new ProcessExit(0, Duration.ofSeconds(3), List.of())));
     }
 
     @Test
@@ -75,7 +75,7 @@ class ClaudeStreamJsonInterpreterTest {
         assertEquals(List.of("Bash"), single(AgentEvent.TurnFinished.class).permissionDenials());
         assertTrue(single(AgentEvent.ToolResult.class).error());
 
-        AgentExit exit = interpreter.finish(0, false, Duration.ZERO);
+        AgentExit exit = interpreter.finish(new ProcessExit(0, Duration.ZERO, List.of()));
         assertEquals(Outcome.WAITING_FOR_INPUT, exit.outcome());
         assertTrue(exit.message().startsWith("needs permission: Bash ("), exit.message());
     }
@@ -90,7 +90,7 @@ class ClaudeStreamJsonInterpreterTest {
         assertTrue(of(AgentEvent.AssistantText.class).isEmpty(), "the CLI's made-up error message is not the agent speaking");
         assertEquals(1, of(AgentEvent.Raw.class).stream().filter(r -> r.type().equals("assistant/api_error")).count());
 
-        AgentExit exit = interpreter.finish(1, false, Duration.ZERO);
+        AgentExit exit = interpreter.finish(new ProcessExit(1, Duration.ZERO, List.of()));
         assertEquals(Outcome.FAILED, exit.outcome());
         assertTrue(exit.message().startsWith("API Error: 529 scripted failure 529"), exit.message());
     }
@@ -136,7 +136,7 @@ class ClaudeStreamJsonInterpreterTest {
         assertEquals(List.of("stream_event", "system/task_started", "unknown", "assistant/thinking"),
                 of(AgentEvent.Raw.class).stream().map(AgentEvent.Raw::type).toList());
         assertEquals(4, of(AgentEvent.ToolUse.class).size(), "the run around the bad lines is still read");
-        assertEquals(Outcome.DONE, interpreter.finish(0, false, Duration.ZERO).outcome());
+        assertEquals(Outcome.DONE, interpreter.finish(new ProcessExit(0, Duration.ZERO, List.of())).outcome());
     }
 
     @Test
@@ -144,7 +144,7 @@ class ClaudeStreamJsonInterpreterTest {
         feed(List.of(result("I added the endpoint.\n\nShould I also add tests for the error cases?**", false)));
 
         assertEquals("Should I also add tests for the error cases?**", single(AgentEvent.Question.class).text());
-        AgentExit exit = interpreter.finish(0, false, Duration.ZERO);
+        AgentExit exit = interpreter.finish(new ProcessExit(0, Duration.ZERO, List.of()));
         assertEquals(Outcome.WAITING_FOR_INPUT, exit.outcome());
         assertEquals("Should I also add tests for the error cases?**", exit.message());
     }
@@ -154,26 +154,19 @@ class ClaudeStreamJsonInterpreterTest {
         feed(List.of(result("Why did it fail? The path was wrong. I fixed it.", false)));
 
         assertTrue(of(AgentEvent.Question.class).isEmpty());
-        assertEquals(Outcome.DONE, interpreter.finish(0, false, Duration.ZERO).outcome());
+        assertEquals(Outcome.DONE, interpreter.finish(new ProcessExit(0, Duration.ZERO, List.of())).outcome());
     }
 
     @Test
     void noResultOrNonZeroExitFailsWithTheLastErrorOutput() {
-        interpreter.onStderr("Error: Invalid API key", events::add);
-        AgentExit exit = interpreter.finish(1, false, Duration.ZERO);
+        AgentExit exit = interpreter.finish(new ProcessExit(1, Duration.ZERO, List.of("Error: Invalid API key")));
         assertEquals(Outcome.FAILED, exit.outcome());
         assertTrue(exit.message().contains("without reporting a result"), exit.message());
         assertTrue(exit.message().contains("Error: Invalid API key"), exit.message());
 
         ClaudeStreamJsonInterpreter other = new ClaudeStreamJsonInterpreter();
         other.onStdout(result("fine", false), events::add);
-        assertEquals(Outcome.FAILED, other.finish(3, false, Duration.ZERO).outcome());
-    }
-
-    @Test
-    void stoppedWinsOverEverything() {
-        feed(sample("permission-denied.jsonl"));
-        assertEquals(Outcome.STOPPED, interpreter.finish(143, true, Duration.ZERO).outcome());
+        assertEquals(Outcome.FAILED, other.finish(new ProcessExit(3, Duration.ZERO, List.of())).outcome());
     }
 
     @Test

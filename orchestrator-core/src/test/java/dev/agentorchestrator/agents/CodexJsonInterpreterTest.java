@@ -19,7 +19,7 @@ class CodexJsonInterpreterTest {
         for (String line : lines) {
             interpreter.onStdout(line, events::add);
         }
-        return interpreter.finish(exitCode, false, Duration.ofSeconds(1));
+        return interpreter.finish(new ProcessExit(exitCode, Duration.ofSeconds(1), List.of()));
     }
 
     @Test
@@ -59,11 +59,5 @@ class CodexJsonInterpreterTest {
                 new AgentEvent.ToolResult("c", true, "boom"),
                 new AgentEvent.ToolUse("m", "docs.search", "{\"q\":\"x\"}", "docs.search"),
                 new AgentEvent.ToolResult("m", true, "server gone")), events);
-    }
-
-    @Test
-    void aStopIsStoppedWhateverTheOutput() {
-        interpreter.onStdout("{\"type\":\"turn.failed\",\"error\":{\"message\":\"x\"}}", events::add);
-        assertEquals(Outcome.STOPPED, interpreter.finish(143, true, Duration.ZERO).outcome());
     }
 }

@@ -14,6 +14,7 @@ import dev.agentorchestrator.agents.CodexLauncher.SandboxMode;
 import dev.agentorchestrator.agents.CommandStandIn.Run;
 import dev.agentorchestrator.spi.AgentExit.Outcome;
 import dev.agentorchestrator.spi.AgentRequest;
+import dev.agentorchestrator.spi.Workspace;
 import dev.agentorchestrator.spi.AgentListener;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -197,7 +198,7 @@ class CodexLauncherTest {
         CodexLauncher launcher = CodexLauncher.builder().executable(tmp.resolve("no-such-codex").toString()).build();
 
         AgentLaunchException e = assertThrows(AgentLaunchException.class,
-                () -> launcher.launch(AgentRequest.of("feature-x", worktree, "go", AgentListener.ignoring())));
+                () -> launcher.launch(AgentRequest.of("feature-x", Workspace.of(worktree), "go", AgentListener.ignoring())));
 
         assertMentions(e.getMessage(), "no-such-codex", "npm install -g @openai/codex", "feature-x");
     }
@@ -207,6 +208,6 @@ class CodexLauncherTest {
         CodexLauncher launcher = new CodexLauncher();
         assertEquals("codex", launcher.name());
         assertTrue(launcher.priority() < 100, "below Claude Code's 100");
-        assertEquals("codex", launcher.command(AgentRequest.of("s", worktree, "p", AgentListener.ignoring())).get(0));
+        assertEquals("codex", launcher.command(AgentRequest.of("s", Workspace.of(worktree), "p", AgentListener.ignoring())).get(0));
     }
 }

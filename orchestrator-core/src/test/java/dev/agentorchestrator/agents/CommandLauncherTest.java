@@ -11,9 +11,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.agentorchestrator.AgentEvent;
 import dev.agentorchestrator.AgentLaunchException;
 import dev.agentorchestrator.agents.CommandStandIn.Run;
+import dev.agentorchestrator.ConfigurationException;
 import dev.agentorchestrator.spi.AgentExit.Outcome;
 import dev.agentorchestrator.spi.AgentListener;
 import dev.agentorchestrator.spi.AgentRequest;
+import dev.agentorchestrator.spi.Workspace;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -175,7 +177,7 @@ class CommandLauncherTest {
         CommandLauncher launcher = CommandLauncher.of(agent.path(), "{prompt}");
 
         AgentLaunchException e = assertThrows(AgentLaunchException.class, () -> launcher.launch(
-                AgentRequest.of("feature-x", worktree, CommandStandIn.longPrompt(100_001), AgentListener.ignoring())));
+                AgentRequest.of("feature-x", Workspace.of(worktree), CommandStandIn.longPrompt(100_001), AgentListener.ignoring())));
 
         assertMentions(e.getMessage(), "100001", "100000", "promptOnStdin()", "feature-x");
         assertFalse(Files.exists(agent.dir.resolve("argv")), "nothing was started");
@@ -188,7 +190,7 @@ class CommandLauncherTest {
         System.setProperty("sun.jnu.encoding", "ANSI_X3.4-1968");
         try {
             AgentLaunchException e = assertThrows(AgentLaunchException.class,
-                    () -> launcher.launch(AgentRequest.of("feature-x", worktree, "héllo", AgentListener.ignoring())));
+                    () -> launcher.launch(AgentRequest.of("feature-x", Workspace.of(worktree), "héllo", AgentListener.ignoring())));
             assertMentions(e.getMessage(), "US-ASCII", "LANG=C.UTF-8", "promptOnStdin()");
         } finally {
             System.setProperty("sun.jnu.encoding", saved);
@@ -205,14 +207,14 @@ class CommandLauncherTest {
         CommandLauncher launcher = CommandLauncher.of(tmp.resolve("no-such-agent").toString(), "{prompt}");
 
         AgentLaunchException e = assertThrows(AgentLaunchException.class,
-                () -> launcher.launch(AgentRequest.of("feature-x", worktree, "go", AgentListener.ignoring())));
+                () -> launcher.launch(AgentRequest.of("feature-x", Workspace.of(worktree), "go", AgentListener.ignoring())));
 
         assertMentions(e.getMessage(), "no-such-agent", "PATH");
     }
 
     @Test
     void aCommandIsRequired() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CommandLauncher.builder().build());
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> CommandLauncher.builder().build());
         assertMentions(e.getMessage(), "command(");
     }
 

@@ -8,6 +8,7 @@ import dev.agentorchestrator.spi.AgentLauncher;
 import dev.agentorchestrator.spi.AgentListener;
 import dev.agentorchestrator.spi.AgentProcess;
 import dev.agentorchestrator.spi.AgentRequest;
+import dev.agentorchestrator.spi.Workspace;
 import dev.agentorchestrator.testing.Await;
 import java.io.IOException;
 import java.io.InputStream;
@@ -183,8 +184,8 @@ final class CommandStandIn {
         }
 
         @Override
-        public void onOutput(String stream, String line) {
-            output.add(stream + ": " + line);
+        public void onOutput(OutputStream stream, String line) {
+            output.add(stream.name().toLowerCase(java.util.Locale.ROOT) + ": " + line);
         }
 
         <T extends AgentEvent> List<T> all(Class<T> type) {
@@ -213,7 +214,7 @@ final class CommandStandIn {
 
     static Run run(AgentLauncher launcher, Path worktree, String prompt, Optional<String> resume, Map<String, String> env) {
         Recorder recorder = new Recorder();
-        AgentProcess process = launcher.launch(new AgentRequest("feature-x", worktree, prompt, resume, env, recorder));
+        AgentProcess process = launcher.launch(new AgentRequest("feature-x", Workspace.of(worktree), prompt, resume, env, recorder));
         try {
             AgentExit exit = process.exit().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             return new Run(exit, recorder);
@@ -227,9 +228,9 @@ final class CommandStandIn {
     static AgentExit stopKillsTree(AgentLauncher launcher, CommandStandIn standIn, Path worktree) {
         standIn.hanging();
         Recorder recorder = new Recorder();
-        AgentProcess process = launcher.launch(AgentRequest.of("feature-x", worktree, "work forever", recorder));
+        AgentProcess process = launcher.launch(AgentRequest.of("feature-x", Workspace.of(worktree), "work forever", recorder));
         long child = standIn.awaitChildPid();
-        long root = dev.agentorchestrator.testing.LocalHandles.pid(process.handle());
+        long root = LocalAgentHandle.parse(process.handle()).orElseThrow().pid();
         assertFalse(ProcessHandle.of(child).isEmpty(), "the sleep child runs before the stop");
         process.stop(Duration.ofSeconds(2));
         Await.until("the stand-in (pid " + root + ") and its child (pid " + child + ") to be gone", TIMEOUT,

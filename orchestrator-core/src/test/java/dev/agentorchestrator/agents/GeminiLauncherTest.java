@@ -15,6 +15,7 @@ import dev.agentorchestrator.agents.GeminiLauncher.ApprovalMode;
 import dev.agentorchestrator.spi.AgentExit.Outcome;
 import dev.agentorchestrator.spi.AgentListener;
 import dev.agentorchestrator.spi.AgentRequest;
+import dev.agentorchestrator.spi.Workspace;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,7 +71,7 @@ class GeminiLauncherTest {
     void noApprovalModeLeavesItToTheSettings() {
         gemini.printingResource("gemini/success.jsonl");
 
-        CommandStandIn.run(launcher().newBuilder().approvalMode(null).build(), worktree, "go");
+        CommandStandIn.run(launcher().newBuilder().clearApprovalMode().build(), worktree, "go");
 
         assertEquals(List.of("--output-format", "stream-json", "-p", "go"), gemini.argv());
     }
@@ -177,7 +178,7 @@ class GeminiLauncherTest {
         GeminiLauncher launcher = GeminiLauncher.builder().executable(tmp.resolve("no-such-gemini").toString()).build();
 
         AgentLaunchException e = assertThrows(AgentLaunchException.class,
-                () -> launcher.launch(AgentRequest.of("feature-x", worktree, "go", AgentListener.ignoring())));
+                () -> launcher.launch(AgentRequest.of("feature-x", Workspace.of(worktree), "go", AgentListener.ignoring())));
 
         assertMentions(e.getMessage(), "no-such-gemini", "npm install -g @google/gemini-cli");
     }
@@ -187,6 +188,6 @@ class GeminiLauncherTest {
         GeminiLauncher launcher = new GeminiLauncher();
         assertEquals("gemini", launcher.name());
         assertTrue(launcher.priority() < 100);
-        assertEquals("gemini", launcher.command(AgentRequest.of("s", worktree, "p", AgentListener.ignoring())).get(0));
+        assertEquals("gemini", launcher.command(AgentRequest.of("s", Workspace.of(worktree), "p", AgentListener.ignoring())).get(0));
     }
 }

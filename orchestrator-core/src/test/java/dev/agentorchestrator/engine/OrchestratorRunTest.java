@@ -139,7 +139,8 @@ class OrchestratorRunTest {
         AgentPids pids = new AgentPids();
         try (Orchestrator o = f.start(f.builder().listener(pids).agent(ScriptAgent.of(script)).feature("long", "run forever"))) {
             long agentPid = pids.await("long");
-            Await.until("child started", Duration.ofSeconds(30), () -> Files.exists(pidFile));
+            // The shell creates the file before it writes the pid: wait for the content, not the file.
+            Await.until("child started", Duration.ofSeconds(30), () -> Files.exists(pidFile) && pidFile.toFile().length() > 0);
             long childPid = Long.parseLong(Files.readString(pidFile).trim());
             Session stopped = o.stop("long");
             assertEquals(STOPPED, stopped.state());

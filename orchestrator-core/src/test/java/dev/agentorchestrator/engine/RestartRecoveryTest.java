@@ -9,6 +9,7 @@ import dev.agentorchestrator.Orchestrator;
 import dev.agentorchestrator.Session;
 import dev.agentorchestrator.SessionState;
 import dev.agentorchestrator.git.GitCliBackend;
+import dev.agentorchestrator.internal.process.AgentWatchdog;
 import dev.agentorchestrator.testing.Await;
 import dev.agentorchestrator.testing.ScriptAgent;
 import dev.agentorchestrator.testing.TestRepos;
@@ -81,7 +82,9 @@ class RestartRecoveryTest {
     void anAgentLeftBehindByAKilledHostIsEndedAndItsSessionIsInterruptedAndResumable() throws Exception {
         Path repo = TestRepos.withCommit(tmp.resolve("repo"));
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process host = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), HostMain.class.getName(), repo.toString())
+        // Without the watchdog, the orphan outlives its host, which is what this recovery test needs.
+        Process host = new ProcessBuilder(java, "-D" + AgentWatchdog.WATCHDOG_PROPERTY + "=false", "-cp", System.getProperty("java.class.path"),
+                HostMain.class.getName(), repo.toString())
                 .redirectErrorStream(true).start();
         long agentPid;
         try (BufferedReader out = new BufferedReader(new InputStreamReader(host.getInputStream(), StandardCharsets.UTF_8))) {

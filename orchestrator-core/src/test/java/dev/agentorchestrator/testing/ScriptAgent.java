@@ -3,6 +3,7 @@ package dev.agentorchestrator.testing;
 import dev.agentorchestrator.AgentEvent;
 import dev.agentorchestrator.agents.OutputInterpreter;
 import dev.agentorchestrator.agents.ProcessAgentLauncher;
+import dev.agentorchestrator.agents.ProcessExit;
 import dev.agentorchestrator.spi.AgentExit;
 import dev.agentorchestrator.spi.AgentRequest;
 import java.time.Duration;
@@ -58,6 +59,11 @@ public final class ScriptAgent extends ProcessAgentLauncher {
     }
 
     @Override
+    protected Optional<String> configuredExecutable() {
+        return Optional.of(executable);
+    }
+
+    @Override
     protected List<String> command(AgentRequest request) {
         List<String> cmd = new ArrayList<>(List.of(executable, "-c", script, "script-agent", request.prompt()));
         request.resumeSessionId().ifPresent(cmd::add);
@@ -95,15 +101,11 @@ public final class ScriptAgent extends ProcessAgentLauncher {
             }
 
             @Override
-            public AgentExit finish(int exitCode, boolean stopped, Duration runtime) {
-                if (stopped) {
-                    return new AgentExit(AgentExit.Outcome.STOPPED, exitCode, "", runtime);
+            public AgentExit finish(ProcessExit exit) {
+                if (exit.exitCode() != 0) {
+                    return exit.failed("exit code " + exit.exitCode() + ": " + lastLine);
                 }
-                if (exitCode != 0) {
-                    return new AgentExit(AgentExit.Outcome.FAILED, exitCode, "exit code " + exitCode + ": " + lastLine, runtime);
-                }
-                return question.map(q -> new AgentExit(AgentExit.Outcome.WAITING_FOR_INPUT, 0, q, runtime))
-                        .orElseGet(() -> new AgentExit(AgentExit.Outcome.DONE, 0, "", runtime));
+                return question.map(exit::waitingForInput).orElseGet(exit::done);
             }
         };
     }

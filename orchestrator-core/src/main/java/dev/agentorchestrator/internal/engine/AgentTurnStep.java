@@ -14,6 +14,7 @@ import dev.agentorchestrator.spi.AgentRequest;
 import dev.agentorchestrator.spi.SessionLog;
 import dev.agentorchestrator.spi.SessionRecord;
 import dev.agentorchestrator.spi.StateStore;
+import dev.agentorchestrator.spi.Workspace;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.github.resilience4j.timelimiter.TimeLimiter;
@@ -118,8 +119,8 @@ final class AgentTurnStep implements SessionRunner.Step {
             work.fail(e.getMessage());
             return Optional.empty();
         }
-        AgentRequest request = new AgentRequest(name, r.worktree().orElseThrow(), turn.prompt(), turn.resume(),
-                environment, listener(work, name));
+        AgentRequest request = new AgentRequest(name, new Workspace(r.worktree().orElseThrow(), r.branch()), turn.prompt(),
+                turn.resume(), environment, listener(work, name));
         AgentProcess process;
         Retry retry = retries.retry("launch-" + name);
         try {
@@ -195,8 +196,8 @@ final class AgentTurnStep implements SessionRunner.Step {
             }
 
             @Override
-            public void onOutput(String stream, String line) {
-                sessionLog.append("stderr".equals(stream) ? "stderr: " + line : line);
+            public void onOutput(OutputStream stream, String line) {
+                sessionLog.append(stream == OutputStream.STDERR ? "stderr: " + line : line);
                 Instant now = Instant.now();
                 synchronized (lastWrite) {
                     if (Duration.between(lastWrite[0], now).compareTo(ACTIVITY_WRITE_INTERVAL) < 0) {

@@ -1,6 +1,5 @@
 package dev.agentorchestrator.internal.process;
 
-import dev.agentorchestrator.agents.ProcessTrees;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;

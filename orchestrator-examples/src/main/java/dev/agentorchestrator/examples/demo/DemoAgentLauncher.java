@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Launches the offline {@link DemoAgent} as a real child JVM, with Claude Code's command line and
@@ -55,8 +56,14 @@ public final class DemoAgentLauncher extends ProcessAgentLauncher {
     }
 
     @Override
-    protected String standardInput(AgentRequest request) {
-        return request.prompt().length() > MAX_ARGUMENT_CHARS ? request.prompt() : null;
+    protected Optional<String> standardInput(AgentRequest request) {
+        return request.prompt().length() > MAX_ARGUMENT_CHARS ? Optional.of(request.prompt()) : Optional.empty();
+    }
+
+    /** The demo's pace is what decides how it runs; the JVM and class path are this machine's. */
+    @Override
+    public Map<String, String> settings() {
+        return Map.of("stepMillis", Long.toString(step.toMillis()));
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.agentorchestrator.agents;
+package dev.agentorchestrator.internal.process;
 
 import java.time.Duration;
 import java.time.Instant;
