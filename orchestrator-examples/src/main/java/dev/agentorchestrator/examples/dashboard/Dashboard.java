@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +53,7 @@ public final class Dashboard implements AutoCloseable {
     private final DashboardRoutes routes;
     private final Transcripts transcripts;
     private final String token;
+    private final ScheduledExecutorService watchdog;
     private volatile boolean closed;
 
     private Dashboard(HttpServer server, boolean ownsServer, ExecutorService ownExecutor, Orchestrator orchestrator,
@@ -71,6 +74,14 @@ public final class Dashboard implements AutoCloseable {
                     + " (the engine's control API is under /api/).", e);
         }
         this.subscription = orchestrator.events().subscribe(journal);
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "dashboard-stall-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
+        long stallNanos = options.stallTimeout().toNanos();
+        long every = Math.max(100, Math.min(1000, options.stallTimeout().toMillis() / 2));
+        watchdog.scheduleWithFixedDelay(() -> journal.dropStalled(stallNanos), every, every, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -167,6 +178,7 @@ public final class Dashboard implements AutoCloseable {
         }
         closed = true;
         subscription.close();
+        watchdog.shutdownNow();
         routes.close();
         journal.closeAll();
         if (ownsServer) {

@@ -3,6 +3,7 @@ package dev.agentorchestrator.examples.dashboard;
 import dev.agentorchestrator.ConfigurationException;
 import dev.agentorchestrator.spi.StateStore;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -23,12 +24,14 @@ import java.util.regex.Pattern;
  * @param clientQueueCapacity events queued for one connected page before it counts as too slow and is dropped
  *                            (the page reconnects and catches up from the replay buffer or a snapshot)
  * @param maxClients          how many pages may be connected at once
+ * @param stallTimeout        how long writing one event to a page may block before the page counts as
+ *                            gone and is dropped (a page that stopped reading without closing)
  * @param transcripts         the store whose session logs the session page shows; empty for the
  *                            repository's default JSON store
  */
 public record DashboardOptions(Optional<String> token, InetAddress bindAddress, int port, boolean allowNonLoopback,
                                int replayEvents, int clientQueueCapacity, int maxClients,
-                               Optional<StateStore> transcripts) {
+                               Duration stallTimeout, Optional<StateStore> transcripts) {
 
     /** What a token may be made of: URL-safe characters, long enough not to be guessed. */
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_\\-.~]{16,256}");
@@ -59,25 +62,32 @@ public record DashboardOptions(Optional<String> token, InetAddress bindAddress, 
         if (maxClients < 1) {
             throw new ConfigurationException("dashboard maxClients must be at least 1, was " + maxClients);
         }
+        Objects.requireNonNull(stallTimeout, "stallTimeout");
+        if (stallTimeout.isNegative() || stallTimeout.isZero()) {
+            throw new ConfigurationException("dashboard stallTimeout must be positive, was " + stallTimeout);
+        }
         Objects.requireNonNull(transcripts, "transcripts");
     }
 
-    /** A generated token, 127.0.0.1, a free port, 1024 replayable events, 4096 queued per page, 256 pages. */
+    /**
+     * A generated token, 127.0.0.1, a free port, 1024 replayable events, 4096 queued per page, 256
+     * pages, and 30 seconds for a page to take one event.
+     */
     public static DashboardOptions defaults() {
         return new DashboardOptions(Optional.empty(), InetAddress.getLoopbackAddress(), 0, false, 1024, 4096, 256,
-                Optional.empty());
+                Duration.ofSeconds(30), Optional.empty());
     }
 
     /** Uses this token instead of a generated one (the engine process passes the one in its token file). */
     public DashboardOptions withToken(String value) {
         return new DashboardOptions(Optional.of(Objects.requireNonNull(value, "token")), bindAddress, port,
-                allowNonLoopback, replayEvents, clientQueueCapacity, maxClients, transcripts);
+                allowNonLoopback, replayEvents, clientQueueCapacity, maxClients, stallTimeout, transcripts);
     }
 
     /** Listens on this port; 0 picks a free one. */
     public DashboardOptions withPort(int value) {
         return new DashboardOptions(token, bindAddress, value, allowNonLoopback, replayEvents, clientQueueCapacity,
-                maxClients, transcripts);
+                maxClients, stallTimeout, transcripts);
     }
 
     /**
@@ -86,30 +96,36 @@ public record DashboardOptions(Optional<String> token, InetAddress bindAddress, 
      */
     public DashboardOptions withBindAddress(InetAddress value, boolean allowNonLoopback) {
         return new DashboardOptions(token, value, port, allowNonLoopback, replayEvents, clientQueueCapacity,
-                maxClients, transcripts);
+                maxClients, stallTimeout, transcripts);
     }
 
     /** Keeps this many recent events for pages that reconnect. */
     public DashboardOptions withReplayEvents(int value) {
         return new DashboardOptions(token, bindAddress, port, allowNonLoopback, value, clientQueueCapacity, maxClients,
-                transcripts);
+                stallTimeout, transcripts);
     }
 
     /** Drops a page that falls this many events behind. */
     public DashboardOptions withClientQueueCapacity(int value) {
         return new DashboardOptions(token, bindAddress, port, allowNonLoopback, replayEvents, value, maxClients,
-                transcripts);
+                stallTimeout, transcripts);
     }
 
     /** Refuses more than this many connected pages. */
     public DashboardOptions withMaxClients(int value) {
         return new DashboardOptions(token, bindAddress, port, allowNonLoopback, replayEvents, clientQueueCapacity,
-                value, transcripts);
+                value, stallTimeout, transcripts);
+    }
+
+    /** Drops a page when writing one event to it blocks this long. */
+    public DashboardOptions withStallTimeout(Duration value) {
+        return new DashboardOptions(token, bindAddress, port, allowNonLoopback, replayEvents, clientQueueCapacity,
+                maxClients, value, transcripts);
     }
 
     /** Reads transcripts from this store (the dashboard does not close it). */
     public DashboardOptions withTranscripts(StateStore store) {
         return new DashboardOptions(token, bindAddress, port, allowNonLoopback, replayEvents, clientQueueCapacity,
-                maxClients, Optional.of(Objects.requireNonNull(store, "transcripts")));
+                maxClients, stallTimeout, Optional.of(Objects.requireNonNull(store, "transcripts")));
     }
 }

@@ -109,6 +109,17 @@ final class EventJournal implements Consumer<OrchestratorEvent> {
         pages.add(page);
     }
 
+    /** Drops the pages whose current write has been blocked longer than {@code nanos}. */
+    synchronized void dropStalled(long nanos) {
+        pages.removeIf(page -> {
+            if (page.stalledFor(nanos)) {
+                page.abort();
+                return true;
+            }
+            return false;
+        });
+    }
+
     synchronized void disconnect(SseStream page) {
         pages.remove(page);
     }

@@ -26,6 +26,8 @@ final class SseStream {
     private final BlockingQueue<String> frames;
     private final Consumer<SseStream> onClose;
     private volatile boolean closed;
+    /** When the write in progress started (System.nanoTime), 0 between writes. */
+    private volatile long writingSince;
     private Thread writer;
 
     SseStream(HttpExchange exchange, int capacity, Consumer<SseStream> onClose) {
@@ -57,6 +59,12 @@ final class SseStream {
             return false;
         }
         return true;
+    }
+
+    /** True when one write has been blocked for longer than {@code nanos}: the page stopped reading. */
+    boolean stalledFor(long nanos) {
+        long since = writingSince;
+        return since != 0 && System.nanoTime() - since > nanos;
     }
 
     boolean isClosed() {
@@ -103,8 +111,10 @@ final class SseStream {
                     break;
                 }
                 // A comment line every 30 quiet seconds finds pages that went away without closing.
+                writingSince = System.nanoTime() | 1;
                 out.write((frame == null ? PING_FRAME : frame).getBytes(StandardCharsets.UTF_8));
                 out.flush();
+                writingSince = 0;
             }
         } catch (IOException | InterruptedException e) {
             // The page went away or the stream was aborted: nothing to tell anyone but the owner below.

@@ -66,7 +66,12 @@ final class SseReader implements AutoCloseable {
 
     /** Waits for a frame matching {@code test} and returns it. */
     Frame await(String what, Predicate<Frame> test) {
-        Await.until(what, DashboardFixture.WAIT, () -> frames.stream().anyMatch(test));
+        try {
+            Await.until(what, DashboardFixture.WAIT, () -> frames.stream().anyMatch(test));
+        } catch (AssertionError e) {
+            List<Frame> last = frames.subList(Math.max(0, frames.size() - 5), frames.size());
+            throw new AssertionError(e.getMessage() + "; " + frames.size() + " frames, the last: " + last, e);
+        }
         return frames.stream().filter(test).findFirst().orElseThrow();
     }
 

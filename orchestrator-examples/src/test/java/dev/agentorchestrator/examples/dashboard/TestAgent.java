@@ -39,7 +39,7 @@ final class TestAgent extends ProcessAgentLauncher {
             "  *HOLD*) echo PROGRESS 2/4 Write the handlers; echo 'TOOL Edit src/api/handlers.txt'",
             "     while [ ! -f \"$DASHBOARD_TEST_GATES/$name\" ]; do sleep 0.05; done",
             "     echo PROGRESS 4/4; echo COST 0.40 ;;",
-            "  *SPAM*) n=${1##*SPAM }; pad=$(printf '%0900d' 0)",
+            "  *SPAM*) n=${1##*SPAM }; pad=$(printf '%03000d' 0)",
             "     for i in $(seq 1 \"$n\"); do echo \"line $i $pad\"; done; echo 'spam done' ;;",
             "  *) printf '%s\\n' \"$1\" >> received.txt; git add received.txt",
             "     git -c user.name=Agent -c user.email=agent@example.invalid commit -q -m \"agent: $1\"",
