@@ -55,9 +55,10 @@ final class Actions {
                 }
                 case "stop" -> done(result, orchestrator.stop(session), "Stopped.");
                 case "remove" -> {
-                    EngineBridge.remove(orchestrator, session, body.path("keepBranch").asBoolean(false),
-                            body.path("force").asBoolean(false));
-                    result.put("message", "Removed.");
+                    boolean keepBranch = body.path("keepBranch").asBoolean(false);
+                    String branch = orchestrator.session(session).branch();
+                    EngineBridge.remove(orchestrator, session, keepBranch, body.path("force").asBoolean(false));
+                    result.put("message", keepBranch ? "Removed; the branch " + branch + " stays." : "Removed with its branch.");
                 }
                 case "merge" -> result.setAll(EngineBridge.merge(orchestrator, session, text(body, "strategy", false)));
                 case "ci" -> result.setAll(EngineBridge.runCi(orchestrator, session));

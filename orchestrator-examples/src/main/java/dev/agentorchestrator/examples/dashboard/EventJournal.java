@@ -33,10 +33,14 @@ final class EventJournal implements Consumer<OrchestratorEvent> {
     private record Entry(long seq, String frame) {
     }
 
+    private static final int RECENT = 30;
+
     private final Orchestrator orchestrator;
     private final int capacity;
     private final String epoch;
     private final ArrayDeque<Entry> ring = new ArrayDeque<>();
+    /** The last few events as the feed shows them, so a fresh page does not start with an empty feed. */
+    private final ArrayDeque<ObjectNode> recent = new ArrayDeque<>();
     private final Set<SseStream> pages = new LinkedHashSet<>();
     private final Map<String, AgentDoing> doing = new HashMap<>();
     private final List<Consumer<String>> sessionWatchers = new CopyOnWriteArrayList<>();
@@ -59,7 +63,12 @@ final class EventJournal implements Consumer<OrchestratorEvent> {
                 now = now.answered();
             }
             ObjectNode json = Responses.JSON.createObjectNode().put("type", "event");
-            json.set("event", DashboardJson.event(event));
+            ObjectNode described = DashboardJson.event(event);
+            json.set("event", described);
+            recent.addLast(described);
+            if (recent.size() > RECENT) {
+                recent.removeFirst();
+            }
             if (event instanceof OrchestratorEvent.SessionRemoved) {
                 doing.remove(event.session());
                 json.putNull("session");
@@ -138,6 +147,8 @@ final class EventJournal implements Consumer<OrchestratorEvent> {
             sessions.add(DashboardJson.session(orchestrator, s, doing.getOrDefault(s.name(), AgentDoing.NOTHING)));
         }
         json.set("groups", DashboardJson.groups());
+        ArrayNode feed = json.putArray("recent");
+        recent.forEach(feed::add);
         DashboardJson.services(json, orchestrator);
         return json;
     }

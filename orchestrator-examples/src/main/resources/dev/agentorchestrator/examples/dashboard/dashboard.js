@@ -4,6 +4,8 @@
 (function () {
   const csrf = document.querySelector('meta[name="dashboard-csrf"]').content;
   const GROUP_ORDER = ['NEEDS_INPUT', 'CI_RED', 'CONFLICT', 'READY', 'WORKING', 'DONE'];
+  const GROUP_TITLES = { NEEDS_INPUT: 'Waiting for you', CI_RED: 'CI red', CONFLICT: 'Conflict', READY: 'Ready to merge',
+    WORKING: 'Working', DONE: 'Done or stopped' };
   const FEED_MAX = 60;
   const TRANSCRIPT_MAX_LINES = 5000;
   const RESUMABLE = ['STOPPED', 'FAILED', 'INTERRUPTED', 'WAITING_FOR_INPUT', 'IDLE', 'READY_TO_MERGE'];
@@ -87,9 +89,16 @@
     capabilities = snapshot.capabilities || {};
     document.getElementById('repo').textContent = snapshot.repository || '';
     ensureGroups();
+    GROUP_ORDER.forEach(function (key) {
+      const heading = document.querySelector('#group-' + key + ' > h2 .title');
+      if (heading && groups[key]) heading.textContent = groups[key].title;
+    });
     const names = new Set(snapshot.sessions.map(function (s) { return s.name; }));
     Array.from(sessions.keys()).forEach(function (name) { if (!names.has(name)) removeSession(name); });
     snapshot.sessions.forEach(upsert);
+    const feed = document.getElementById('feed-list');
+    feed.textContent = '';
+    (snapshot.recent || []).forEach(addToFeed);
     renderForecast(snapshot.forecast);
     renderMergeQueue(snapshot.mergeQueue);
     if (detail) showDetail(detail.name, true);
@@ -101,11 +110,12 @@
     const container = document.getElementById('groups');
     GROUP_ORDER.forEach(function (key) {
       if (document.getElementById('group-' + key)) return;
-      const info = groups && groups[key] ? groups[key] : { title: key, needsAttention: false };
+      const info = groups && groups[key] ? groups[key]
+        : { title: GROUP_TITLES[key], needsAttention: ['NEEDS_INPUT', 'CI_RED', 'CONFLICT'].indexOf(key) >= 0 };
       const section = el('section', 'group' + (info.needsAttention ? ' attention' : ''));
       section.id = 'group-' + key;
-      const heading = el('h2', null, info.title + ' ');
-      heading.appendChild(el('span', 'count', '0'));
+      const heading = el('h2');
+      heading.append(el('span', 'title', info.title), el('span', 'count', '0'));
       section.appendChild(heading);
       const list = el('div', 'cards');
       list.id = 'cards-' + key;
@@ -210,7 +220,8 @@
       }
       c.remove.classList.remove('confirm');
       c.remove.textContent = 'Remove';
-      act(c, 'remove', { session: name });
+      // The branch stays: a button on a web page should not be able to throw away unmerged work.
+      act(c, 'remove', { session: name, keepBranch: true });
     });
     actions.append(c.stop, c.resume, c.runCi, c.merge, c.remove);
     c.result = el('p', 'result');
@@ -270,6 +281,8 @@
         });
         c.ci.append(list);
       } else if (!s.ci.green && s.ci.summary) {
+        const lines = s.ci.summary.trim().split('\n');
+        c.ci.append(el('span', 'ci-summary', lines.slice(-2).join('\n')));
         c.ci.title = s.ci.summary;
       }
     } else {
