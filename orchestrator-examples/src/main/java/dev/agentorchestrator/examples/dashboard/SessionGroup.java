@@ -1,0 +1,62 @@
+package dev.agentorchestrator.examples.dashboard;
+
+import dev.agentorchestrator.Session;
+import dev.agentorchestrator.SessionState;
+
+/**
+ * The sections of the page, by what a session needs from a person, most urgent first. A session
+ * is in exactly one.
+ */
+enum SessionGroup {
+    /** The agent asked something, was refused a tool, failed, or its host died while it ran. */
+    NEEDS_INPUT("Waiting for you", true),
+    /** Its newest CI run failed and nothing is running to fix it. */
+    CI_RED("CI red", true),
+    /** Its branch conflicts with another (from the conflict forecast, once the core exposes it). */
+    CONFLICT("Conflict", true),
+    /** CI passed (or none is configured): it can be merged. */
+    READY("Ready to merge", false),
+    /** Queued, being set up, working, testing or merging. */
+    WORKING("Working", false),
+    /** Merged, or stopped on request. */
+    DONE("Done or stopped", false);
+
+    private final String title;
+    private final boolean needsAttention;
+
+    SessionGroup(String title, boolean needsAttention) {
+        this.title = title;
+        this.needsAttention = needsAttention;
+    }
+
+    String title() {
+        return title;
+    }
+
+    /** True when a session in this group makes the page's title and icon ask for attention. */
+    boolean needsAttention() {
+        return needsAttention;
+    }
+
+    /** The group of a session as it is now. */
+    static SessionGroup of(Session session) {
+        SessionState state = session.state();
+        switch (state) {
+            case WAITING_FOR_INPUT:
+            case FAILED:
+            case INTERRUPTED:
+                return NEEDS_INPUT;
+            case READY_TO_MERGE:
+                return READY;
+            case MERGED:
+            case STOPPED:
+                return DONE;
+            case IDLE:
+                // An idle session whose last run is red is waiting for someone to decide; a green or
+                // untested one is between its turn and its CI run.
+                return session.lastCi().map(ci -> ci.status().isGreen()).orElse(true) ? WORKING : CI_RED;
+            default:
+                return WORKING;
+        }
+    }
+}
