@@ -128,4 +128,26 @@ class CliUsageIT {
         assertTrue(cli.run("cleanup", "--dry-run").expect(0).out().contains("nothing to clean up"));
         assertFalse(java.nio.file.Files.exists(repo.resolve(".git/agent-orchestrator/engine/engine.json")));
     }
+
+    @Test
+    void cleanupRemovesMergedLeftoversAndKeepsUnmergedWork() throws Exception {
+        Path repo = TestRepos.withCommit(tmp.resolve("repo"));
+        TestRepos.git(repo, "branch", "feature/merged-leftover");
+        TestRepos.git(repo, "worktree", "add", "-q", "-b", "feature/unmerged", tmp.resolve("wt-unmerged").toString());
+        TestRepos.commitFiles(tmp.resolve("wt-unmerged"), java.util.Map.of("work.txt", "work\n"), "unmerged work");
+        TestRepos.git(repo, "worktree", "add", "-q", "-b", "feature/dirty", tmp.resolve("wt-dirty").toString());
+        Files.writeString(tmp.resolve("wt-dirty").resolve("scratch.txt"), "not committed\n");
+        Cli cli = new Cli(repo);
+
+        Cli.Result dry = cli.run("cleanup", "--dry-run").expect(0);
+        assertTrue(dry.out().contains("would remove leftover branch feature/merged-leftover"), dry.out());
+        assertTrue(dry.out().contains("kept leftover worktree") && dry.out().contains("uncommitted changes"), dry.out());
+        assertTrue(dry.out().contains("commits main lacks"), dry.out());
+        assertFalse(TestRepos.git(repo, "branch", "--list", "feature/merged-leftover").isBlank(), "a dry run removes nothing");
+
+        cli.run("cleanup").expect(0);
+        assertTrue(TestRepos.git(repo, "branch", "--list", "feature/merged-leftover").isBlank());
+        assertFalse(TestRepos.git(repo, "branch", "--list", "feature/unmerged").isBlank());
+        assertTrue(Files.exists(tmp.resolve("wt-dirty").resolve("scratch.txt")));
+    }
 }

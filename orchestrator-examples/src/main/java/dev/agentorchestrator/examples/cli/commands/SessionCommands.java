@@ -158,7 +158,15 @@ public final class SessionCommands {
             }
             EngineClient engine = Context.engine(layout);
             for (String name : names) {
-                engine.delete(EngineClient.sessionPath(name) + "?keepBranch=" + keepBranch + "&force=" + force);
+                try {
+                    engine.delete(EngineClient.sessionPath(name) + "?keepBranch=" + keepBranch + "&force=" + force);
+                } catch (CliException e) {
+                    if (e.exitCode() != ExitCodes.FAILURE) {
+                        throw e;
+                    }
+                    throw new CliException(e.exitCode(), e.getMessage() + " (here: 'remove " + name + " --keep-branch' keeps the"
+                            + " branch, 'remove " + name + " --force' removes it anyway)");
+                }
                 spec.commandLine().getOut().printf("removed %s%s%n", name, keepBranch ? " (branch kept)" : "");
             }
             return ExitCodes.OK;
