@@ -95,6 +95,11 @@ final class Cli {
     }
 
     Running start(String... args) {
+        return startWithInput("", args);
+    }
+
+    /** Starts a command with {@code input} on its standard input (then closed). */
+    Running startWithInput(String input, String... args) {
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
                 "-jar", jar().toString()));
         command.addAll(List.of(args));
@@ -106,7 +111,9 @@ final class Cli {
             pb.redirectOutput(out.toFile());
             pb.redirectError(err.toFile());
             Process p = pb.start();
-            p.getOutputStream().close();
+            try (var stdin = p.getOutputStream()) {
+                stdin.write(input.getBytes(StandardCharsets.UTF_8));
+            }
             return new Running(p, out, err);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -54,7 +54,7 @@ class CliUsageIT {
     @Test
     void commandsNotInThisVersionSaySoAndExitWithOne() {
         Cli cli = new Cli(TestRepos.withCommit(tmp.resolve("repo")));
-        for (String command : List.of("merge", "ci", "attach")) {
+        for (String command : List.of("merge", "ci")) {
             Cli.Result r = cli.run(command, "auth-api").expect(ExitCodes.FAILURE);
             assertTrue(r.err().contains("not available in this version"), r.err());
         }
