@@ -131,4 +131,27 @@ class OrchestratorConfigTest {
         Files.writeString(dir.resolve("x.yaml"), "maxParallelSessions: 4\n");
         assertEquals(4, OrchestratorConfig.load(dir.resolve("x.yaml")).maxParallelSessions());
     }
+
+    @Test
+    void applyToConfiguresARealOrchestrator(@TempDir Path dir) {
+        Path repo = dev.agentorchestrator.testing.TestRepos.withCommit(dir.resolve("repo"));
+        OrchestratorConfig config = OrchestratorConfig.parse("f.yaml", """
+                agent:
+                  name: demo
+                  step: 10ms
+                ci: none
+                worktreesDirectory: ../trees
+                branchPrefix: work/
+                features:
+                  - name: solo
+                    prompt: Add solo
+                """);
+        try (dev.agentorchestrator.Orchestrator o = config.applyTo(dev.agentorchestrator.Orchestrator.builder().repo(repo), repo).start()) {
+            dev.agentorchestrator.Session solo = o.await("solo", Duration.ofMinutes(2));
+            assertEquals("work/solo", solo.branch());
+            assertEquals("demo-agent", solo.agent());
+            assertEquals(dir.resolve("trees").resolve("solo").normalize(), solo.worktree().orElseThrow().normalize());
+            assertEquals(dev.agentorchestrator.SessionState.READY_TO_MERGE, solo.state());
+        }
+    }
 }
