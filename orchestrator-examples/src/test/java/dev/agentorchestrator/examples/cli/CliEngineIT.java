@@ -205,6 +205,18 @@ class CliEngineIT {
         assertTrue(log.contains("no live session and no client; stopping"), log);
     }
 
+    @Test
+    void anotherOrchestratorHoldingTheRepositoryIsAnEngineConflict() throws Exception {
+        Path repo = repo("120s", "50ms");
+        try (dev.agentorchestrator.Orchestrator embedded = dev.agentorchestrator.Orchestrator.builder().repo(repo)
+                .agent(new dev.agentorchestrator.examples.demo.DemoAgentLauncher(Duration.ofMillis(10)))
+                .ci(dev.agentorchestrator.Ci.none()).start()) {
+            Cli.Result r = new Cli(repo).run("create", "x", "--prompt", "y").expect(ExitCodes.ENGINE);
+            assertTrue(r.err().contains("already running"), r.err());
+            assertTrue(embedded.sessions().isEmpty(), "nothing was added");
+        }
+    }
+
     private static Session stored(Path repo, String name) {
         try (StateStore store = StateStores.jsonFiles(repo.resolve(".git"))) {
             return store.load(name).orElseThrow(() -> new AssertionError("no stored session " + name));

@@ -104,9 +104,11 @@ public final class EngineClient {
             if (up.isPresent()) {
                 return up.get();
             }
-            if (!child.isAlive() && child.exitValue() != ExitCodes.ENGINE) {
-                throw new CliException(ExitCodes.ENGINE, "the engine did not start (exit code " + child.exitValue() + "). The end of "
-                        + files.logFile() + ":\n" + tail(files.logFile(), 15));
+            if (!child.isAlive()) {
+                // Exit code 4: another orchestrator (an embedded one, or an engine still starting) holds the repository.
+                throw new CliException(child.exitValue() == ExitCodes.ENGINE ? ExitCodes.ENGINE : ExitCodes.FAILURE,
+                        "the engine did not start (exit code " + child.exitValue() + "). The end of " + files.logFile() + ":\n"
+                        + tail(files.logFile(), 15));
             }
             try {
                 Thread.sleep(50);
