@@ -142,6 +142,15 @@ class CliEngineIT {
         HttpResponse<String> shutdown = http.send(HttpRequest.newBuilder(URI.create(url + "/api/shutdown"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(401, shutdown.statusCode(), "an unauthenticated shutdown is refused");
+
+        java.util.concurrent.BlockingQueue<String> events = new java.util.concurrent.LinkedBlockingQueue<>();
+        http.sendAsync(HttpRequest.newBuilder(URI.create(url + "/api/events")).header("Authorization", "Bearer " + token).build(),
+                HttpResponse.BodyHandlers.ofLines()).thenAccept(r -> r.body().forEach(events::add));
+        Await.until("the event stream is open", WAIT, () -> events.contains(": connected"));
+        cli.run("create", "evt", "--prompt", "Add events").expect(0);
+        Await.until("a StateChanged event for evt", WAIT, () -> events.stream().anyMatch(l -> l.startsWith("data: ")
+                && l.contains("\"type\":\"StateChanged\"") && l.contains("\"session\":\"evt\"")));
+        assertTrue(events.contains("event: FeatureAdded"), events.toString());
         cli.run("shutdown").expect(0);
     }
 
