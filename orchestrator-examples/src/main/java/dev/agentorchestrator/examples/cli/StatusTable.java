@@ -1,0 +1,81 @@
+package dev.agentorchestrator.examples.cli;
+
+import dev.agentorchestrator.Session;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/** The {@code status} table: one row per session, sized to its contents. */
+public final class StatusTable {
+
+    private StatusTable() {
+    }
+
+    public static String render(List<Session> sessions, Instant now) {
+        if (sessions.isEmpty()) {
+            return "No sessions. Add one with: agent-orchestrator create NAME --prompt \"...\"\n";
+        }
+        String[] header = {"NAME", "STATE", "PROGRESS", "CI", "COST", "TURNS", "ACTIVE", "AGE", "MESSAGE"};
+        String[][] rows = new String[sessions.size()][];
+        for (int i = 0; i < sessions.size(); i++) {
+            Session s = sessions.get(i);
+            String progress = s.progress().total() == 0 ? "-" : s.progress().completed() + "/" + s.progress().total();
+            String ci = s.lastCi().map(r -> r.status().name().toLowerCase(java.util.Locale.ROOT)
+                    + (r.failed() > 0 ? " (" + r.failed() + " failed)" : "")).orElse("-");
+            String message = s.message().replace('\n', ' ');
+            if (!s.pendingPrompts().isEmpty()) {
+                message = "[" + s.pendingPrompts().size() + " prompt(s) waiting] " + message;
+            }
+            if (message.length() > 70) {
+                message = message.substring(0, 67) + "...";
+            }
+            rows[i] = new String[] {s.name(), s.state().name(), progress, ci, String.format(java.util.Locale.ROOT, "$%.2f", s.costUsd()),
+                Integer.toString(s.turns()), ago(s.lastActivityAt(), now), age(s.createdAt(), now), message};
+        }
+        int[] width = new int[header.length];
+        for (int c = 0; c < header.length; c++) {
+            width[c] = header[c].length();
+            for (String[] row : rows) {
+                width[c] = Math.max(width[c], row[c].length());
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        append(out, header, width);
+        for (String[] row : rows) {
+            append(out, row, width);
+        }
+        return out.toString();
+    }
+
+    private static void append(StringBuilder out, String[] row, int[] width) {
+        for (int c = 0; c < row.length; c++) {
+            out.append(row[c]);
+            if (c < row.length - 1) {
+                out.append(" ".repeat(width[c] - row[c].length() + 2));
+            }
+        }
+        out.append('\n');
+    }
+
+    static String ago(Instant then, Instant now) {
+        return age(then, now) + " ago";
+    }
+
+    /** 42s, 5m, 3h, 2d: the largest whole unit. */
+    static String age(Instant then, Instant now) {
+        Duration d = Duration.between(then, now);
+        if (d.isNegative()) {
+            d = Duration.ZERO;
+        }
+        if (d.toSeconds() < 60) {
+            return d.toSeconds() + "s";
+        }
+        if (d.toMinutes() < 60) {
+            return d.toMinutes() + "m";
+        }
+        if (d.toHours() < 48) {
+            return d.toHours() + "h";
+        }
+        return d.toDays() + "d";
+    }
+}

@@ -1,0 +1,224 @@
+package dev.agentorchestrator.examples.cli.commands;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentorchestrator.examples.cli.CliException;
+import dev.agentorchestrator.examples.cli.ExitCodes;
+import dev.agentorchestrator.examples.cli.RepositoryLayout;
+import dev.agentorchestrator.examples.cli.SessionView;
+import dev.agentorchestrator.examples.cli.engine.EngineClient;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The commands that change sessions, through the engine: create, prompt, stop, remove (and merge, ci). */
+public final class SessionCommands {
+
+    private SessionCommands() {
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true,
+            description = "Adds features: each gets a worktree, a branch and an agent session (queued under the bound).")
+    public static final class Create implements Callable<Integer> {
+        @Parameters(arity = "1..*", paramLabel = "NAME", description = "feature names (they become branches and folders)")
+        List<String> names;
+        @Option(names = {"-p", "--prompt"}, paramLabel = "TEXT", description = "the task for the agent (read from standard input when left out and piped)")
+        String prompt;
+        @Option(names = "--agent", paramLabel = "NAME", description = "the agent for these features: claude-code, codex, gemini, aider, command, demo (default: the config's)")
+        String agent;
+        @Option(names = "--depends-on", paramLabel = "NAME", description = "a feature that must be finished first (repeatable)")
+        List<String> dependsOn = new ArrayList<>();
+        @Option(names = "--base", paramLabel = "BRANCH", description = "the branch to start from (default: the config's or the current branch)")
+        String base;
+        @Option(names = "--json", description = "print the created sessions as JSON")
+        boolean json;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            String task = prompt != null ? prompt : stdinOrUsage(spec, "give the task with --prompt TEXT (or pipe it in)");
+            ObjectNode body = SessionView.JSON.createObjectNode();
+            ArrayNode features = body.putArray("features");
+            for (String name : names) {
+                ObjectNode f = features.addObject().put("name", name).put("prompt", task);
+                if (agent != null) {
+                    f.put("agent", agent);
+                }
+                if (base != null) {
+                    f.put("baseBranch", base);
+                }
+                dependsOn.forEach(f.putArray("dependsOn")::add);
+            }
+            JsonNode answer = Context.engine(Context.layout()).post("/api/features", body);
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                out.println(answer.path("sessions").toPrettyString());
+            } else {
+                for (JsonNode s : answer.path("sessions")) {
+                    out.printf("created %s (%s) on branch %s%n", s.path("name").asText(), s.path("state").asText(), s.path("branch").asText());
+                }
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "prompt", mixinStandardHelpOptions = true,
+            description = "Sends a task or a follow-up to a session: an idle, waiting, stopped or interrupted one continues its conversation;"
+                    + " a working one gets it when its turn ends.")
+    public static final class Prompt implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "NAME", description = "the session")
+        String name;
+        @Parameters(index = "1", arity = "0..1", paramLabel = "TEXT", description = "the prompt (or --file, or standard input)")
+        String text;
+        @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "read the prompt from this file")
+        Path file;
+        @Option(names = {"-w", "--wait"}, description = "wait until the session settles and print its state")
+        boolean await;
+        @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "3600", description = "how long --wait waits (default ${DEFAULT-VALUE})")
+        long timeoutSeconds;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            String prompt;
+            if (text != null && file != null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "give the prompt as TEXT or with --file, not both");
+            } else if (text != null) {
+                prompt = text;
+            } else if (file != null) {
+                prompt = Files.readString(file, StandardCharsets.UTF_8);
+            } else {
+                prompt = stdinOrUsage(spec, "give the prompt as TEXT, with --file FILE, or on standard input");
+            }
+            EngineClient engine = Context.engine(Context.layout());
+            JsonNode session = engine.post(EngineClient.sessionPath(name) + "/prompt",
+                    SessionView.JSON.createObjectNode().put("prompt", prompt));
+            PrintWriter out = spec.commandLine().getOut();
+            if (!await) {
+                out.printf("%s: prompt sent (%s)%n", name, session.path("state").asText());
+                return ExitCodes.OK;
+            }
+            JsonNode settled = engine.post(EngineClient.sessionPath(name) + "/await",
+                    SessionView.JSON.createObjectNode().put("timeoutSeconds", timeoutSeconds), Duration.ofSeconds(timeoutSeconds + 30));
+            out.printf("%s: %s%s%n", name, settled.path("state").asText(),
+                    settled.path("message").asText().isEmpty() ? "" : " - " + settled.path("message").asText());
+            return settled.path("state").asText().equals("FAILED") ? ExitCodes.FAILURE : ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "stop", mixinStandardHelpOptions = true,
+            description = "Stops a session's agent; its worktree and branch stay, and 'prompt' resumes it.")
+    public static final class Stop implements Callable<Integer> {
+        @Parameters(arity = "1..*", paramLabel = "NAME", description = "the sessions")
+        List<String> names;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            EngineClient engine = Context.engine(Context.layout());
+            for (String name : names) {
+                JsonNode s = engine.post(EngineClient.sessionPath(name) + "/stop", SessionView.JSON.createObjectNode());
+                spec.commandLine().getOut().printf("%s: %s%n", name, s.path("state").asText());
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "remove", aliases = "rm", mixinStandardHelpOptions = true,
+            description = "Removes a session: stops it, removes its worktree and branch, deletes its record and transcript.")
+    public static final class Remove implements Callable<Integer> {
+        @Parameters(arity = "1..*", paramLabel = "NAME", description = "the sessions")
+        List<String> names;
+        @Option(names = "--keep-branch", description = "keep the branch (and its commits)")
+        boolean keepBranch;
+        @Option(names = "--force", description = "remove even with uncommitted changes or an unmerged branch")
+        boolean force;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            RepositoryLayout layout = Context.layout();
+            for (String name : names) {
+                Context.storedSession(layout, name);
+            }
+            EngineClient engine = Context.engine(layout);
+            for (String name : names) {
+                try {
+                    engine.delete(EngineClient.sessionPath(name) + "?keepBranch=" + keepBranch + "&force=" + force);
+                } catch (CliException e) {
+                    if (e.exitCode() != ExitCodes.FAILURE) {
+                        throw e;
+                    }
+                    throw new CliException(e.exitCode(), e.getMessage() + " (here: 'remove " + name + " --keep-branch' keeps the"
+                            + " branch, 'remove " + name + " --force' removes it anyway)");
+                }
+                spec.commandLine().getOut().printf("removed %s%s%n", name, keepBranch ? " (branch kept)" : "");
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    // LEAD: `merge` waits for the core's merge queue (Orchestrator.merge was removed until it exists).
+    // When it lands: POST /api/sessions/{name}/merge in ControlApi, and call it here like Stop does.
+    @Command(name = "merge", mixinStandardHelpOptions = true,
+            description = "Merges finished features into their base branch through the merge queue (not available in this version).")
+    public static final class Merge implements Callable<Integer> {
+        @Parameters(arity = "0..*", paramLabel = "NAME", description = "the sessions")
+        List<String> names = new ArrayList<>();
+        @Option(names = "--all", description = "every session that is ready to merge")
+        boolean all;
+        @Option(names = "--strategy", paramLabel = "STRATEGY", description = "merge, squash or rebase")
+        String strategy;
+
+        @Override
+        public Integer call() {
+            throw new CliException(ExitCodes.FAILURE, "merge is not available in this version: the merge queue has not landed yet."
+                    + " Merge the branch with git (git merge feature/NAME), then 'agent-orchestrator remove NAME'.");
+        }
+    }
+
+    // LEAD: `ci` waits for the core's CI-on-request (a runCi on the orchestrator). When it lands:
+    // POST /api/sessions/{name}/ci in ControlApi, and call it here like Stop does.
+    @Command(name = "ci", mixinStandardHelpOptions = true,
+            description = "Runs CI on a session's branch now (not available in this version; CI runs after each turn with new commits).")
+    public static final class RunCi implements Callable<Integer> {
+        @Parameters(arity = "1", paramLabel = "NAME", description = "the session")
+        String name;
+
+        @Override
+        public Integer call() {
+            throw new CliException(ExitCodes.FAILURE, "ci on request is not available in this version; CI runs by itself after"
+                    + " every agent turn that made commits. Run the tests in the session's worktree meanwhile.");
+        }
+    }
+
+    /** Standard input when it is piped in, else a usage error saying what to give. */
+    static String stdinOrUsage(CommandLine.Model.CommandSpec spec, String what) {
+        if (System.console() == null) {
+            try {
+                String text = new String(System.in.readAllBytes(), StandardCharsets.UTF_8).strip();
+                if (!text.isEmpty()) {
+                    return text;
+                }
+            } catch (IOException e) {
+                throw new CliException(ExitCodes.FAILURE, "cannot read standard input: " + e.getMessage());
+            }
+        }
+        throw new CommandLine.ParameterException(spec.commandLine(), what);
+    }
+}

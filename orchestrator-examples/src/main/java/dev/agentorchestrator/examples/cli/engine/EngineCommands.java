@@ -1,0 +1,127 @@
+package dev.agentorchestrator.examples.cli.engine;
+
+import dev.agentorchestrator.EventSubscription;
+import dev.agentorchestrator.Feature;
+import dev.agentorchestrator.Orchestrator;
+import dev.agentorchestrator.OrchestratorEvent;
+import dev.agentorchestrator.Session;
+import dev.agentorchestrator.examples.cli.RepositoryLayout;
+import dev.agentorchestrator.examples.cli.config.OrchestratorConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Everything the engine process asks of the library's {@link Orchestrator}, in one place, so that
+ * a change of the core API is adapted here and nowhere else in the command line. (Read-only
+ * commands use the state store directly; see {@code StoredState}.)
+ */
+public final class EngineCommands implements AutoCloseable {
+
+    private final Orchestrator orchestrator;
+    private final OrchestratorConfig config;
+
+    private EngineCommands(Orchestrator orchestrator, OrchestratorConfig config) {
+        this.orchestrator = orchestrator;
+        this.config = config;
+    }
+
+    /**
+     * Starts the repository's orchestrator with the config: takes the engine lock, recovers what a
+     * crashed engine left (sessions mid-work become INTERRUPTED, queued ones queue again) and adds
+     * the configured features.
+     */
+    public static EngineCommands start(RepositoryLayout layout, OrchestratorConfig config) {
+        Orchestrator.Builder builder = Orchestrator.builder().repo(layout.mainWorktree());
+        config.applyTo(builder, layout.mainWorktree());
+        return new EngineCommands(builder.start(), config);
+    }
+
+    /** A feature to add: {@code create NAME --prompt ... [--agent] [--depends-on] [--base]}. */
+    public record CreateRequest(String name, String prompt, Optional<String> agent, List<String> dependsOn,
+                                Optional<String> baseBranch) {
+        public CreateRequest {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(prompt, "prompt");
+            Objects.requireNonNull(agent, "agent");
+            dependsOn = List.copyOf(dependsOn);
+            Objects.requireNonNull(baseBranch, "baseBranch");
+        }
+    }
+
+    /**
+     * Adds the features in order; every feature is checked before the first is added, so a bad
+     * name leaves nothing behind.
+     */
+    public List<Session> create(List<CreateRequest> requests) {
+        List<Feature> features = new ArrayList<>();
+        for (CreateRequest r : requests) {
+            Feature.Builder b = Feature.builder(r.name(), r.prompt()).dependsOn(r.dependsOn().toArray(String[]::new));
+            r.baseBranch().ifPresent(b::baseBranch);
+            r.agent().ifPresent(a -> b.agent(config.agentNamed(a).launcher()));
+            features.add(b.build());
+        }
+        List<Session> added = new ArrayList<>();
+        for (Feature f : features) {
+            added.add(orchestrator.addFeature(f));
+        }
+        return added;
+    }
+
+    public List<Session> sessions() {
+        return orchestrator.sessions();
+    }
+
+    public Session session(String name) {
+        return orchestrator.session(name);
+    }
+
+    public Session prompt(String name, String text) {
+        return orchestrator.prompt(name, text);
+    }
+
+    public Session stop(String name) {
+        return orchestrator.stop(name);
+    }
+
+    /** Waits until the session settles (nothing running, no prompt waiting). */
+    public Session await(String name, Duration timeout) {
+        return orchestrator.await(name, timeout);
+    }
+
+    /**
+     * Removes the session, its worktree and (unless {@code keepBranch}) its branch.
+     * LEAD: when the core's {@code remove(RemoveRequest)} lands, this becomes
+     * {@code RemoveRequest.of(name)} plus {@code .keepBranch()} / {@code .force()}.
+     */
+    public void remove(String name, boolean keepBranch, boolean force) {
+        orchestrator.remove(name, !keepBranch, force);
+    }
+
+    /** True while any session works, waits for a slot or has a follow-up prompt waiting: the engine must not stop then. */
+    public boolean hasLiveSession() {
+        return orchestrator.sessions().stream().anyMatch(s -> !s.state().isSettled() || !s.pendingPrompts().isEmpty());
+    }
+
+    /** Every event from now on, delivered on the orchestrator's listener threads. */
+    public EventSubscription subscribe(Consumer<? super OrchestratorEvent> listener) {
+        return orchestrator.events().subscribe(listener);
+    }
+
+    /** The running orchestrator, for the dashboard to attach to; commands go through the methods above. */
+    public Orchestrator orchestrator() {
+        return orchestrator;
+    }
+
+    public OrchestratorConfig config() {
+        return config;
+    }
+
+    @Override
+    public void close() {
+        orchestrator.close();
+    }
+}
