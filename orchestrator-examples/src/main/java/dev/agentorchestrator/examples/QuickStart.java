@@ -62,7 +62,8 @@ public final class QuickStart {
     }
 
     /** A repository on {@code main} with a README and one commit, made with JGit so no git binary is needed. */
-    static Path createDemoRepository(Path repo) throws IOException, GitAPIException {
+    /** Makes the demo shop repository the quick start and the {@code demo} command work on. */
+    public static Path createDemoRepository(Path repo) throws IOException, GitAPIException {
         Files.createDirectories(repo);
         Files.writeString(repo.resolve("README.md"), "# Shop\n\nA demo project for agent-orchestrator.\n", StandardCharsets.UTF_8);
         try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentorchestrator.CiResult;
 import dev.agentorchestrator.Orchestrator;
+import dev.agentorchestrator.RemoveRequest;
 import dev.agentorchestrator.Session;
 
 /**
@@ -87,7 +88,8 @@ final class EngineBridge {
 
     /** Removes a session, its worktree and (unless kept) its branch. */
     static void remove(Orchestrator orchestrator, String session, boolean keepBranch, boolean force) {
-        // Becomes orchestrator.remove(RemoveRequest.of(session)[.keepBranch()][.force()]) with the new engine API.
-        orchestrator.remove(session, !keepBranch, force);
+        RemoveRequest request = RemoveRequest.of(session);
+        request = keepBranch ? request.keepBranch() : request;
+        orchestrator.remove(force ? request.force() : request);
     }
 }

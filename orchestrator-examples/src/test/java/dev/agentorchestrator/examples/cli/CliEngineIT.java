@@ -228,7 +228,8 @@ class CliEngineIT {
 
     private static Session stored(Path repo, String name) {
         try (StateStore store = StateStores.jsonFiles(repo.resolve(".git"))) {
-            return store.load(name).orElseThrow(() -> new AssertionError("no stored session " + name));
+            return store.load(name).map(dev.agentorchestrator.spi.SessionRecord::view)
+                    .orElseThrow(() -> new AssertionError("no stored session " + name));
         }
     }
 

@@ -2,6 +2,7 @@ package dev.agentorchestrator.examples.dashboard;
 
 import dev.agentorchestrator.AgentEvent;
 import dev.agentorchestrator.agents.OutputInterpreter;
+import dev.agentorchestrator.agents.ProcessExit;
 import dev.agentorchestrator.agents.ProcessAgentLauncher;
 import dev.agentorchestrator.spi.AgentExit;
 import dev.agentorchestrator.spi.AgentRequest;
@@ -103,15 +104,11 @@ final class TestAgent extends ProcessAgentLauncher {
             }
 
             @Override
-            public AgentExit finish(int exitCode, boolean stopped, Duration runtime) {
-                if (stopped) {
-                    return new AgentExit(AgentExit.Outcome.STOPPED, exitCode, "", runtime);
+            public AgentExit finish(ProcessExit exit) {
+                if (exit.exitCode() != 0) {
+                    return exit.failed("exit code " + exit.exitCode() + ": " + lastLine);
                 }
-                if (exitCode != 0) {
-                    return new AgentExit(AgentExit.Outcome.FAILED, exitCode, "exit code " + exitCode + ": " + lastLine, runtime);
-                }
-                return question.map(q -> new AgentExit(AgentExit.Outcome.WAITING_FOR_INPUT, 0, q, runtime))
-                        .orElseGet(() -> new AgentExit(AgentExit.Outcome.DONE, 0, "", runtime));
+                return question.map(exit::waitingForInput).orElseGet(exit::done);
             }
         };
     }

@@ -6,6 +6,7 @@ import dev.agentorchestrator.examples.cli.ExitCodes;
 import dev.agentorchestrator.examples.cli.RepositoryLayout;
 import dev.agentorchestrator.examples.cli.config.OrchestratorConfig;
 import dev.agentorchestrator.examples.cli.engine.EngineClient;
+import dev.agentorchestrator.spi.SessionRecord;
 import dev.agentorchestrator.spi.StateStore;
 import dev.agentorchestrator.store.StateStores;
 import java.nio.file.Path;
@@ -32,13 +33,13 @@ final class Context {
     /** Every stored session, read from the state store without an engine. */
     static List<Session> sessions(RepositoryLayout layout) {
         try (StateStore store = StateStores.jsonFiles(layout.commonGitDir())) {
-            return store.loadAll();
+            return store.loadAll().stream().map(SessionRecord::view).toList();
         }
     }
 
     static Session storedSession(RepositoryLayout layout, String name) {
         try (StateStore store = StateStores.jsonFiles(layout.commonGitDir())) {
-            return store.load(name).orElseThrow(() -> new CliException(ExitCodes.NOT_FOUND, "no session named '" + name
+            return store.load(name).map(SessionRecord::view).orElseThrow(() -> new CliException(ExitCodes.NOT_FOUND, "no session named '" + name
                     + "' in this repository; 'agent-orchestrator list' shows the sessions"));
         }
     }

@@ -12,8 +12,6 @@ import dev.agentorchestrator.examples.cli.ExitCodes;
 import dev.agentorchestrator.examples.cli.StatusTable;
 import dev.agentorchestrator.examples.demo.DemoAgentLauncher;
 import java.io.PrintWriter;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -109,15 +107,7 @@ public final class DemoCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    // LEAD: QuickStart.createDemoRepository is package-private; make it public and call it directly.
-    // Reflection keeps the one copy of the demo repository's recipe in QuickStart until then.
     private static Path createDemoRepository(Path repo) throws Exception {
-        Method m = QuickStart.class.getDeclaredMethod("createDemoRepository", Path.class);
-        m.setAccessible(true);
-        try {
-            return (Path) m.invoke(null, repo);
-        } catch (InvocationTargetException e) {
-            throw e.getCause() instanceof Exception ex ? ex : e;
-        }
+        return QuickStart.createDemoRepository(repo);
     }
 }

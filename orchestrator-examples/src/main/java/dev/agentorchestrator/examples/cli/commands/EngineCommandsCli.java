@@ -87,15 +87,13 @@ public final class EngineCommandsCli {
         @Override
         public Integer call() throws IOException, InterruptedException {
             EngineClient engine = Context.engine(Context.layout());
-            String url = engine.address().url() + "/";
             HttpResponse<String> page = engine.raw("/");
-            // DASHBOARD HOOK (issue 17): once Dashboard.attach(...) serves "/", this prints its URL (and could
-            // open a browser, and pass the token the dashboard expects).
             if (page.statusCode() == 404) {
-                throw new CliException(ExitCodes.FAILURE, "the dashboard is not available in this version; the engine answers at "
-                        + engine.address().url() + "/api/ (see docs/cli.md)");
+                throw new CliException(ExitCodes.FAILURE, "the engine at " + engine.address().url()
+                        + " serves no dashboard; stop it (agent-orchestrator shutdown) and run this command again");
             }
-            spec.commandLine().getOut().println(url);
+            // The token in the address is traded for an HttpOnly cookie on the first visit.
+            spec.commandLine().getOut().println(engine.address().url() + "/?token=" + engine.token());
             return ExitCodes.OK;
         }
     }

@@ -178,6 +178,11 @@ public final class EngineClient {
         return "/api/sessions/" + URLEncoder.encode(name, StandardCharsets.UTF_8);
     }
 
+    /** The token this client authenticates with (the dashboard's address carries it once). */
+    public String token() {
+        return token;
+    }
+
     /** The raw answer to a GET of any path (the dashboard's, for example), with the token. */
     public HttpResponse<String> raw(String path) throws IOException, InterruptedException {
         return send("GET", path, null, Duration.ofSeconds(10));

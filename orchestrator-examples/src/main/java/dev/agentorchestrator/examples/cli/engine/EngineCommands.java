@@ -3,6 +3,7 @@ package dev.agentorchestrator.examples.cli.engine;
 import dev.agentorchestrator.EventSubscription;
 import dev.agentorchestrator.Feature;
 import dev.agentorchestrator.Orchestrator;
+import dev.agentorchestrator.RemoveRequest;
 import dev.agentorchestrator.OrchestratorEvent;
 import dev.agentorchestrator.Session;
 import dev.agentorchestrator.examples.cli.RepositoryLayout;
@@ -94,11 +95,11 @@ public final class EngineCommands implements AutoCloseable {
 
     /**
      * Removes the session, its worktree and (unless {@code keepBranch}) its branch.
-     * LEAD: when the core's {@code remove(RemoveRequest)} lands, this becomes
-     * {@code RemoveRequest.of(name)} plus {@code .keepBranch()} / {@code .force()}.
      */
     public void remove(String name, boolean keepBranch, boolean force) {
-        orchestrator.remove(name, !keepBranch, force);
+        RemoveRequest request = RemoveRequest.of(name);
+        request = keepBranch ? request.keepBranch() : request;
+        orchestrator.remove(force ? request.force() : request);
     }
 
     /** True while any session works, waits for a slot or has a follow-up prompt waiting: the engine must not stop then. */

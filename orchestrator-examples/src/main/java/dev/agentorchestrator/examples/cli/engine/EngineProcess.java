@@ -1,5 +1,7 @@
 package dev.agentorchestrator.examples.cli.engine;
 
+import dev.agentorchestrator.examples.dashboard.Dashboard;
+import dev.agentorchestrator.examples.dashboard.DashboardOptions;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.agentorchestrator.ConfigurationException;
@@ -89,13 +91,8 @@ public final class EngineProcess {
                 stopped.countDown();
             };
             server.createContext("/api/", new ControlApi(engine, token, activity, info, shutdown));
-            // ---------------------------------------------------------------------------------
-            // DASHBOARD HOOK (issue 17): the web dashboard is served by this same server, on "/" and
-            // "/dashboard/...". The dashboard helper's entry point goes here, for example:
-            //     Dashboard.attach(server, engine.orchestrator(), DashboardOptions.token(token));
-            // Nothing else in the engine needs to change; the `dashboard` command prints this
-            // server's "/" URL once it answers.
-            // ---------------------------------------------------------------------------------
+            // The web dashboard is served by the same server and token, on "/" and "/dashboard/...".
+            Dashboard.attach(server, engine.orchestrator(), DashboardOptions.defaults().withToken(token));
             server.setExecutor(http);
             server.start();
             int port = server.getAddress().getPort();
