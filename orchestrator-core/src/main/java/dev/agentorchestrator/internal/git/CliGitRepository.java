@@ -5,7 +5,9 @@ import dev.agentorchestrator.DiffStat;
 import dev.agentorchestrator.Divergence;
 import dev.agentorchestrator.GitException;
 import dev.agentorchestrator.Worktree;
+import dev.agentorchestrator.spi.CommitRequest;
 import dev.agentorchestrator.spi.GitRepository;
+import dev.agentorchestrator.spi.MergePreview;
 import dev.agentorchestrator.spi.WorktreeRequest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,12 +34,14 @@ public final class CliGitRepository implements GitRepository {
     private final Path workTree;
     private final Path commonDir;
     private final CliWorktrees worktrees;
+    private final CliMerges merges;
 
     private CliGitRepository(GitProcess git, Path workTree, Path commonDir) {
         this.git = git;
         this.workTree = workTree;
         this.commonDir = commonDir;
         this.worktrees = new CliWorktrees(this, git);
+        this.merges = new CliMerges(this, git);
     }
 
     /** Opens the repository containing {@code directory}; see {@link dev.agentorchestrator.spi.GitBackend#open}. */
@@ -200,6 +204,31 @@ public final class CliGitRepository implements GitRepository {
         String out = git.runOk(workTree, List.of("diff", "--numstat", "-z", "-M", "--no-ext-diff", "--no-textconv",
                 mergeBase(branch, tip, base), tip), "cannot count the lines changed on '" + branch + "'").stdout();
         return GitOutput.numstat(out);
+    }
+
+    @Override
+    public MergePreview mergeTree(String ours, String theirs) {
+        return merges.mergeTree(ours, theirs);
+    }
+
+    @Override
+    public String commitTree(CommitRequest request) {
+        return merges.commitTree(request);
+    }
+
+    @Override
+    public void updateBranch(String branch, String newCommit, String expectedOldCommit) {
+        merges.updateBranch(branch, newCommit, expectedOldCommit);
+    }
+
+    @Override
+    public List<String> uncommittedChangesInTheWay(Path worktree, String fromCommit, String toCommit) {
+        return merges.uncommittedChangesInTheWay(worktree, fromCommit, toCommit);
+    }
+
+    @Override
+    public void advanceWorktree(Path worktree, String fromCommit, String toCommit) {
+        merges.advanceWorktree(worktree, fromCommit, toCommit);
     }
 
     @Override
