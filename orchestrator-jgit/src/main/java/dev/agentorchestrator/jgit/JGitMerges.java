@@ -6,12 +6,15 @@ import dev.agentorchestrator.spi.CommitRequest;
 import dev.agentorchestrator.spi.GitIdentity;
 import dev.agentorchestrator.spi.MergePreview;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.eclipse.jgit.errors.ConfigInvalidException;
 import org.eclipse.jgit.errors.MissingObjectException;
+import org.eclipse.jgit.lib.Config;
 import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
@@ -27,6 +30,8 @@ import org.eclipse.jgit.merge.ResolveMerger;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.revwalk.filter.RevFilter;
+import org.eclipse.jgit.storage.file.FileBasedConfig;
+import org.eclipse.jgit.util.FS;
 
 /**
  * Merging without a working tree on JGit: an in-memory recursive merge writing only objects, a
@@ -130,6 +135,18 @@ final class JGitMerges {
 
     /** user.name and user.email from the configuration (or git's variables), else the fixed fallback. */
     GitIdentity configuredIdentity() {
+        String globalFile = System.getenv("GIT_CONFIG_GLOBAL");
+        if (globalFile != null) {
+            // JGit reads ~/.gitconfig whatever GIT_CONFIG_GLOBAL says; git reads only the file named
+            // there, so that is what we read too, under the repository's own configuration.
+            Config local = load(repo.commonDir().resolve("config"));
+            Config global = globalFile.isEmpty() ? new Config() : load(Path.of(globalFile));
+            String name = Optional.ofNullable(local.getString("user", null, "name"))
+                    .orElse(global.getString("user", null, "name"));
+            String email = Optional.ofNullable(local.getString("user", null, "email"))
+                    .orElse(global.getString("user", null, "email"));
+            return identityOrFallback(name, email);
+        }
         // getConfig() reloads the file when it changed since it was read, so a later 'git config' counts.
         UserConfig user = main().getConfig().get(UserConfig.KEY);
         // JGit makes up a name and address from the system when none is configured; git would too,
@@ -137,10 +154,28 @@ final class JGitMerges {
         if (user.isCommitterNameImplicit() || user.isCommitterEmailImplicit()) {
             return GitIdentity.FALLBACK;
         }
+        return identityOrFallback(user.getCommitterName(), user.getCommitterEmail());
+    }
+
+    private static GitIdentity identityOrFallback(String name, String email) {
+        if (name == null || name.isBlank() || email == null) {
+            return GitIdentity.FALLBACK;
+        }
         try {
-            return new GitIdentity(user.getCommitterName(), user.getCommitterEmail());
+            return new GitIdentity(name, email);
         } catch (GitException e) {
             return GitIdentity.FALLBACK;
+        }
+    }
+
+    private static Config load(Path file) {
+        FileBasedConfig config = new FileBasedConfig(file.toFile(), FS.DETECTED);
+        try {
+            config.load();
+            return config;
+        } catch (IOException | ConfigInvalidException e) {
+            throw new GitException("Cannot read the git configuration file " + file + ": " + e.getMessage()
+                    + ". Fix the file (git config --file " + file + " --list shows where it breaks).", e);
         }
     }
 
