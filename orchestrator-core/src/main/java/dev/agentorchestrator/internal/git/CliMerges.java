@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * Merging without a working tree on the git binary: {@code merge-tree --write-tree} (git 2.38+;
@@ -24,6 +25,7 @@ import java.util.TreeSet;
 final class CliMerges {
 
     private static final String HEADS = "refs/heads/";
+    private static final Pattern FULL_ID = Pattern.compile("[0-9a-f]{40}");
 
     private final CliGitRepository repo;
     private final GitProcess git;
@@ -34,11 +36,16 @@ final class CliMerges {
     }
 
     MergePreview mergeTree(String ours, String theirs) {
-        String o = repo.requireCommit(ours, "commit to merge into ('ours')");
-        String t = repo.requireCommit(theirs, "commit to merge ('theirs')");
+        // The forecast passes full ids, many times over: skip resolving them, merge-base checks they
+        // are commits (and a failure resolves them one by one for a message that names the culprit).
+        boolean ids = FULL_ID.matcher(ours).matches() && FULL_ID.matcher(theirs).matches();
+        String o = ids ? ours : repo.requireCommit(ours, "commit to merge into ('ours')");
+        String t = ids ? theirs : repo.requireCommit(theirs, "commit to merge ('theirs')");
         GitProcess.Result bases = git.run(repo.workTree(), List.of("merge-base", "--all", o, t));
-        if (!bases.ok() && bases.stdout().isBlank()) {
-            throw unrelated(ours, theirs);
+        if (!bases.ok() && bases.exitCode() != 1) {
+            repo.requireCommit(ours, "commit to merge into ('ours')");
+            repo.requireCommit(theirs, "commit to merge ('theirs')");
+            throw GitProcess.failure("cannot find the merge base of '" + ours + "' and '" + theirs + "'", bases);
         }
         List<String> mergeBases = bases.stdout().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
         if (mergeBases.isEmpty()) {
