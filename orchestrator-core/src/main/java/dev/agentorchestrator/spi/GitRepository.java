@@ -173,6 +173,21 @@ public interface GitRepository extends AutoCloseable {
         throw unsupported("advanceWorktree");
     }
 
+    /**
+     * Replays {@code commits} (oldest first, each a child of the one before, none a merge) on top
+     * of {@code onto}, in memory, like {@code git rebase}: each commit's change (against its
+     * parent) is merged onto the new tip, keeping its author, message and author date, with the
+     * configured identity as committer. Only objects are written; no ref, index or file changes,
+     * so the caller moves a branch afterwards with {@link #updateBranch}. A commit whose parent
+     * already is the new tip is kept as it is; one that becomes empty is dropped.
+     *
+     * @return the new tip, or the first commit that conflicted and its paths
+     * @throws GitException when a revision is not a commit, a commit is a merge, or the list is not a chain
+     */
+    default ReplayResult replay(List<String> commits, String onto) {
+        throw unsupported("replay");
+    }
+
     /** The folders of the worktrees (main first) that have {@code branch} checked out; usually none or one. */
     default List<Path> worktreesWithBranch(String branch) {
         return listWorktrees().stream().filter(w -> w.branch().filter(branch::equals).isPresent())

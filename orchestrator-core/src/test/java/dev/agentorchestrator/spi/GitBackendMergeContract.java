@@ -277,6 +277,72 @@ public abstract class GitBackendMergeContract extends GitBackendContractSupport 
         assertTrue(e.getMessage().contains("neither"), e.getMessage());
     }
 
+    @Test
+    void replayRebasesAChainInMemoryKeepingAuthorsAndMovingNothing() {
+        Path repo = branchyRepo();
+        git(repo, "checkout", "-q", "-b", "feature", "main");
+        String f1 = TestRepos.commitFiles(repo, Map.of("a.txt", "a\n"), "feature adds a");
+        git(repo, "commit", "-q", "--allow-empty", "--author=Ada <ada@example.org>",
+                "--date=2001-02-03T04:05:06+01:00", "-m", "an empty commit by Ada");
+        String f2 = head(repo, "HEAD");
+        String f3 = TestRepos.commitFiles(repo, Map.of("README.md", "hello from feature\n"), "feature edits the README");
+        git(repo, "checkout", "-q", "main");
+        GitRepository r = open(repo);
+        Map<String, String> before = hashesOutsideObjects();
+        ReplayResult result = r.replay(List.of(f1, f2, f3), "two");
+        assertEquals(before, hashesOutsideObjects(), "no ref, index or file changed");
+        assertTrue(result.isClean(), result.toString());
+        assertEquals(3, result.commits().size(), "an empty commit that was empty already is kept");
+        String tip = result.tip().orElseThrow();
+        assertEquals(result.commits().get(2), tip);
+        assertEquals(head(repo, "two"), head(repo, result.commits().get(0) + "^"));
+        assertEquals(result.commits().get(1), head(repo, tip + "^"));
+        assertEquals("a\n", git(repo, "show", tip + ":a.txt"));
+        assertEquals("hello from feature\n", git(repo, "show", tip + ":README.md"));
+        assertEquals("two\n", git(repo, "show", tip + ":docs/two.md"));
+        assertEquals("Ada <ada@example.org> 981169506 an empty commit by Ada",
+                git(repo, "log", "-1", "--format=%an <%ae> %at %s", result.commits().get(1)).strip());
+        assertEquals("Test User", git(repo, "log", "-1", "--format=%cn", tip).strip());
+    }
+
+    @Test
+    void replayStopsAtTheFirstConflictNamingTheCommitAndPaths() {
+        Path repo = branchyRepo();
+        GitRepository r = open(repo);
+        String one = head(repo, "one");
+        Map<String, String> before = hashesOutsideObjects();
+        ReplayResult result = r.replay(List.of(head(repo, "three~1"), head(repo, "three")), "one");
+        assertFalse(result.isClean());
+        assertEquals(Optional.of(head(repo, "three~1")), result.conflictingCommit());
+        assertEquals(List.of("README.md"), result.conflicts());
+        assertEquals(before, hashesOutsideObjects());
+        assertEquals(one, head(repo, "one"));
+    }
+
+    @Test
+    void replayKeepsCommitsAlreadyOnTopAndDropsOnesThatBecomeEmpty() {
+        Path repo = branchyRepo();
+        GitRepository r = open(repo);
+        String one = head(repo, "one");
+        assertEquals(ReplayResult.clean(head(repo, "main"), List.of(one)), r.replay(List.of(one), "main"));
+        // main gets the very change of 'one' by another commit: replaying 'one' onto it adds nothing.
+        String same = TestRepos.commitFiles(repo, Map.of("README.md", "hello from one\n"), "the same edit");
+        assertEquals(ReplayResult.clean(same, List.of()), r.replay(List.of(one), "main"));
+    }
+
+    @Test
+    void replayRefusesAMergeCommitOrAListThatIsNotAChain() {
+        Path repo = branchyRepo();
+        git(repo, "checkout", "-q", "-b", "merged", "one");
+        git(repo, "merge", "-q", "--no-edit", "two");
+        git(repo, "checkout", "-q", "main");
+        GitRepository r = open(repo);
+        GitException e = assertThrows(GitException.class, () -> r.replay(List.of(head(repo, "merged")), "main"));
+        assertTrue(e.getMessage().contains("parents"), e.getMessage());
+        e = assertThrows(GitException.class, () -> r.replay(List.of(head(repo, "one"), head(repo, "two")), "three"));
+        assertTrue(e.getMessage().contains("chain"), e.getMessage());
+    }
+
     /** SHA-256 of every file under the temporary folder except git's object store, by relative path. */
     protected Map<String, String> hashesOutsideObjects() {
         Map<String, String> out = new TreeMap<>();

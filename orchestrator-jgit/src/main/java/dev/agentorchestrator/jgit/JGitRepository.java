@@ -8,6 +8,7 @@ import dev.agentorchestrator.Worktree;
 import dev.agentorchestrator.spi.CommitRequest;
 import dev.agentorchestrator.spi.GitRepository;
 import dev.agentorchestrator.spi.MergePreview;
+import dev.agentorchestrator.spi.ReplayResult;
 import dev.agentorchestrator.spi.WorktreeRequest;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,6 +41,7 @@ final class JGitRepository implements GitRepository {
     private final JGitBranches branches;
     private final JGitMerges merges;
     private final JGitWorktreeAdvance advance;
+    private final JGitReplay replay;
 
     private JGitRepository(Repository main, Path workTree, Path commonDir) {
         this.main = main;
@@ -51,6 +53,7 @@ final class JGitRepository implements GitRepository {
         this.branches = new JGitBranches(this);
         this.merges = new JGitMerges(this);
         this.advance = new JGitWorktreeAdvance(this);
+        this.replay = new JGitReplay(this, merges);
     }
 
     static JGitRepository open(Path directory) {
@@ -266,6 +269,11 @@ final class JGitRepository implements GitRepository {
     @Override
     public void advanceWorktree(Path worktree, String fromCommit, String toCommit) {
         advance.advance(worktree, fromCommit, toCommit);
+    }
+
+    @Override
+    public ReplayResult replay(List<String> commits, String onto) {
+        return replay.replay(commits, onto);
     }
 
     ObjectId commit(String revision, String role) {

@@ -8,6 +8,7 @@ import dev.agentorchestrator.Worktree;
 import dev.agentorchestrator.spi.CommitRequest;
 import dev.agentorchestrator.spi.GitRepository;
 import dev.agentorchestrator.spi.MergePreview;
+import dev.agentorchestrator.spi.ReplayResult;
 import dev.agentorchestrator.spi.WorktreeRequest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +36,7 @@ public final class CliGitRepository implements GitRepository {
     private final Path commonDir;
     private final CliWorktrees worktrees;
     private final CliMerges merges;
+    private final CliReplay replay;
 
     private CliGitRepository(GitProcess git, Path workTree, Path commonDir) {
         this.git = git;
@@ -42,6 +44,7 @@ public final class CliGitRepository implements GitRepository {
         this.commonDir = commonDir;
         this.worktrees = new CliWorktrees(this, git);
         this.merges = new CliMerges(this, git);
+        this.replay = new CliReplay(this, git, merges);
     }
 
     /** Opens the repository containing {@code directory}; see {@link dev.agentorchestrator.spi.GitBackend#open}. */
@@ -229,6 +232,11 @@ public final class CliGitRepository implements GitRepository {
     @Override
     public void advanceWorktree(Path worktree, String fromCommit, String toCommit) {
         merges.advanceWorktree(worktree, fromCommit, toCommit);
+    }
+
+    @Override
+    public ReplayResult replay(List<String> commits, String onto) {
+        return replay.replay(commits, onto);
     }
 
     @Override
