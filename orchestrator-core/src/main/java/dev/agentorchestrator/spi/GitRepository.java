@@ -167,7 +167,7 @@ public interface GitRepository extends AutoCloseable {
      *
      * @throws GitException naming the worktree and the paths, with nothing changed, when
      *         {@link #uncommittedChangesInTheWay} is not empty; also when the worktree is unknown
-     *         or its HEAD is at neither commit
+     *         or its HEAD is not at {@code toCommit} yet (move the branch first)
      */
     default void advanceWorktree(Path worktree, String fromCommit, String toCommit) {
         throw unsupported("advanceWorktree");

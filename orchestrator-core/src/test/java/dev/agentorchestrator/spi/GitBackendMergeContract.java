@@ -269,12 +269,18 @@ public abstract class GitBackendMergeContract extends GitBackendContractSupport 
     }
 
     @Test
-    void advanceWorktreeRefusesAWorktreeAtAnotherCommit() {
+    void advanceWorktreeRefusesAWorktreeWhoseHeadIsNotAtTheTargetYet() {
         Path repo = branchyRepo();
         GitRepository r = open(repo);
         GitException e = assertThrows(GitException.class,
                 () -> r.advanceWorktree(repo, head(repo, "one"), head(repo, "two")));
-        assertTrue(e.getMessage().contains("neither"), e.getMessage());
+        assertTrue(e.getMessage().contains("move its branch first"), e.getMessage());
+        // Before the branch moves, the worktree is not advanced either: its files would run ahead of HEAD.
+        Path wt = temp.resolve("wt-one");
+        git(repo, "worktree", "add", "-q", wt.toString(), "one");
+        Map<String, String> before = hashesOutsideObjects();
+        assertThrows(GitException.class, () -> r.advanceWorktree(wt, head(repo, "one"), head(repo, "two")));
+        assertEquals(before, hashesOutsideObjects());
     }
 
     @Test

@@ -95,10 +95,11 @@ final class JGitWorktreeAdvance {
         ObjectId to = repo.commit(toCommit, "commit the worktree moves to");
         try (Repository wt = repo.openWorktree(folder)) {
             ObjectId head = wt.resolve(Constants.HEAD);
-            if (!from.equals(head) && !to.equals(head)) {
+            if (!to.equals(head)) {
                 throw new GitException("Cannot advance the worktree at " + folder + " from " + from.name() + " to "
-                        + to.name() + ": its HEAD is at " + (head == null ? "no commit" : head.name())
-                        + ", neither of the two; advance only a worktree whose branch just moved between them.");
+                        + to.name() + ": its HEAD is at " + (head == null ? "no commit" : head.name()) + ", not at "
+                        + to.name() + "; move its branch first (updateBranch), then advance it, so that its files"
+                        + " never disagree with its HEAD.");
             }
             List<String> blocking = inTheWay(wt, from, to);
             if (!blocking.isEmpty()) {

@@ -201,9 +201,10 @@ final class CliMerges {
         String to = repo.requireCommit(toCommit, "commit the worktree moves to");
         String head = git.runOk(folder, List.of("rev-parse", "HEAD"), "cannot read HEAD of worktree " + folder)
                 .stdout().strip();
-        if (!head.equals(from) && !head.equals(to)) {
+        if (!head.equals(to)) {
             throw new GitException("cannot advance worktree " + folder + " from " + from + " to " + to + ": its HEAD is"
-                    + " at " + head + ", neither of the two; advance only a worktree whose branch just moved between them");
+                    + " at " + head + ", not at " + to + "; move its branch first (updateBranch), then advance it, so"
+                    + " that its files never disagree with its HEAD");
         }
         List<String> blocking = uncommittedChangesInTheWay(folder, from, to);
         if (!blocking.isEmpty()) {
