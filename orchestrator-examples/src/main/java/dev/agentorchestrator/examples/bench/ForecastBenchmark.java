@@ -30,9 +30,17 @@ import java.util.stream.Stream;
  * round, so that noise on a shared machine falls on all alike.
  *
  * <p>Each branch edits the first line of three files drawn from a pool of hot files (so some
- * pairs conflict) and adds a file of its own. Run from the repository root (see
- * {@code docs/benchmarks.md}); {@code exec:exec@forecast-benchmark} needs the modules' classes,
- * for example from {@code ./mvnw -q -pl orchestrator-examples -am package -DskipTests}.
+ * pairs conflict) and adds a file of its own. Run from the repository root, like the worktree
+ * benchmark ({@code docs/benchmarks.md}):
+ * <pre>
+ * ./mvnw -q -pl orchestrator-examples exec:exec@forecast-benchmark -Dbench.args="--rounds 5"
+ * </pre>
+ * or, without installing the modules, on the class path of a reactor build:
+ * <pre>
+ * ./mvnw -q -pl orchestrator-examples -am package -DskipTests dependency:build-classpath -Dmdep.outputFile=cp.txt
+ * java -cp "orchestrator-examples/target/classes:$(cat orchestrator-examples/cp.txt)" \
+ *     dev.agentorchestrator.examples.bench.ForecastBenchmark --rounds 5
+ * </pre>
  * Options: {@code --files 5000 --branches 20 --hot 60 --rounds 5 --warmup 1 --dir <folder> --keep}.
  */
 public final class ForecastBenchmark {
