@@ -125,4 +125,98 @@ public interface GitRepository extends AutoCloseable {
     default List<Path> recoverIncompleteWorktrees() {
         return List.of();
     }
+
+    // ---- Merging without a working tree (for the conflict forecast and the merge queue) ----
+    // Added after the first release: each has a default that refuses, so that a backend written
+    // against the earlier interface still compiles and says clearly what it lacks.
+
+    /**
+     * Merges two commits in memory, as {@code git merge-tree --write-tree} does: no working tree,
+     * index or ref is read or written; on a clean merge the merged tree (and the objects it needs)
+     * is written to the object database, on a conflict nothing that matters is kept.
+     *
+     * @param ours   a revision naming the first commit (usually the branch merged into)
+     * @param theirs a revision naming the second commit
+     * @return whether the merge is clean, the merged tree when it is, the conflicting paths when not
+     * @throws GitException when a revision does not name a commit, or the two share no history
+     */
+    default MergePreview mergeTree(String ours, String theirs) {
+        throw unsupported("mergeTree");
+    }
+
+    /**
+     * Writes a commit object for an existing tree and returns its id. Only objects are written:
+     * no ref, index or working tree changes. The identity, when the request names none, is the
+     * repository's configured {@code user.name} / {@code user.email}, else {@link GitIdentity#FALLBACK}.
+     *
+     * @throws GitException when the tree or a parent does not exist
+     */
+    default String commitTree(CommitRequest request) {
+        throw unsupported("commitTree");
+    }
+
+    /**
+     * Moves a local branch to {@code newCommit} only if it still points at {@code expectedOldCommit}
+     * (a compare-and-swap), and writes a reflog entry. It moves only the ref: a worktree that has
+     * the branch checked out keeps its files and index (see {@link #advanceWorktree}).
+     *
+     * @param branch            the short branch name, which must exist
+     * @param newCommit         a full commit id that exists
+     * @param expectedOldCommit the full commit id the branch must hold now
+     * @throws dev.agentorchestrator.ConcurrentRefUpdateException when the branch holds another commit
+     *         or does not exist (any more); the branch is left as it is
+     * @throws GitException when the branch is locked by another process, or {@code newCommit} is not a commit
+     */
+    default void updateBranch(String branch, String newCommit, String expectedOldCommit) {
+        throw unsupported("updateBranch");
+    }
+
+    /**
+     * The paths that keep {@link #advanceWorktree} from moving {@code worktree} from
+     * {@code fromCommit} to {@code toCommit}: files that differ between the two commits and that
+     * the worktree has changed (staged, unstaged or untracked) compared with {@code fromCommit}.
+     * Empty when the worktree can follow. Nothing is written.
+     */
+    default List<String> uncommittedChangesInTheWay(Path worktree, String fromCommit, String toCommit) {
+        throw unsupported("uncommittedChangesInTheWay");
+    }
+
+    /**
+     * Brings a worktree's index and files from {@code fromCommit} to {@code toCommit} after its
+     * checked-out branch moved between them, like {@code git read-tree -m -u FROM TO}: paths the
+     * two commits share untouched keep whatever local changes they have.
+     *
+     * @throws GitException naming the worktree and the paths, with nothing changed, when
+     *         {@link #uncommittedChangesInTheWay} is not empty; also when the worktree is unknown
+     *         or its HEAD is not at {@code toCommit} yet (move the branch first)
+     */
+    default void advanceWorktree(Path worktree, String fromCommit, String toCommit) {
+        throw unsupported("advanceWorktree");
+    }
+
+    /**
+     * Replays {@code commits} (oldest first, each a child of the one before, none a merge) on top
+     * of {@code onto}, in memory, like {@code git rebase}: each commit's change (against its
+     * parent) is merged onto the new tip, keeping its author, message and author date, with the
+     * configured identity as committer. Only objects are written; no ref, index or file changes,
+     * so the caller moves a branch afterwards with {@link #updateBranch}. A commit whose parent
+     * already is the new tip is kept as it is; one that becomes empty is dropped.
+     *
+     * @return the new tip, or the first commit that conflicted and its paths
+     * @throws GitException when a revision is not a commit, a commit is a merge, or the list is not a chain
+     */
+    default ReplayResult replay(List<String> commits, String onto) {
+        throw unsupported("replay");
+    }
+
+    /** The folders of the worktrees (main first) that have {@code branch} checked out; usually none or one. */
+    default List<Path> worktreesWithBranch(String branch) {
+        return listWorktrees().stream().filter(w -> w.branch().filter(branch::equals).isPresent())
+                .map(Worktree::path).toList();
+    }
+
+    private GitException unsupported(String operation) {
+        return new GitException("the git backend behind " + this + " does not support " + operation
+                + "(..); use a backend that does (the bundled git-cli and jgit backends both do)");
+    }
 }

@@ -5,7 +5,10 @@ import dev.agentorchestrator.DiffStat;
 import dev.agentorchestrator.Divergence;
 import dev.agentorchestrator.GitException;
 import dev.agentorchestrator.Worktree;
+import dev.agentorchestrator.spi.CommitRequest;
 import dev.agentorchestrator.spi.GitRepository;
+import dev.agentorchestrator.spi.MergePreview;
+import dev.agentorchestrator.spi.ReplayResult;
 import dev.agentorchestrator.spi.WorktreeRequest;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,6 +39,9 @@ final class JGitRepository implements GitRepository {
     private final WorktreeCreator creator;
     private final JGitDiffs diffs;
     private final JGitBranches branches;
+    private final JGitMerges merges;
+    private final JGitWorktreeAdvance advance;
+    private final JGitReplay replay;
 
     private JGitRepository(Repository main, Path workTree, Path commonDir) {
         this.main = main;
@@ -45,6 +51,9 @@ final class JGitRepository implements GitRepository {
         this.worktrees = new JGitWorktrees(this);
         this.creator = new WorktreeCreator(this);
         this.branches = new JGitBranches(this);
+        this.merges = new JGitMerges(this);
+        this.advance = new JGitWorktreeAdvance(this);
+        this.replay = new JGitReplay(this, merges);
     }
 
     static JGitRepository open(Path directory) {
@@ -237,7 +246,37 @@ final class JGitRepository implements GitRepository {
         }
     }
 
-    private ObjectId commit(String revision, String role) {
+    @Override
+    public MergePreview mergeTree(String ours, String theirs) {
+        return merges.mergeTree(ours, theirs);
+    }
+
+    @Override
+    public String commitTree(CommitRequest request) {
+        return merges.commitTree(request);
+    }
+
+    @Override
+    public void updateBranch(String branch, String newCommit, String expectedOldCommit) {
+        merges.updateBranch(branch, newCommit, expectedOldCommit);
+    }
+
+    @Override
+    public List<String> uncommittedChangesInTheWay(Path worktree, String fromCommit, String toCommit) {
+        return advance.inTheWay(worktree, fromCommit, toCommit);
+    }
+
+    @Override
+    public void advanceWorktree(Path worktree, String fromCommit, String toCommit) {
+        advance.advance(worktree, fromCommit, toCommit);
+    }
+
+    @Override
+    public ReplayResult replay(List<String> commits, String onto) {
+        return replay.replay(commits, onto);
+    }
+
+    ObjectId commit(String revision, String role) {
         return resolveCommit(revision).orElseThrow(() -> new GitException("The " + role + " '" + revision
                 + "' does not name a commit in " + workTree + ". Pass an existing branch, tag or commit id."));
     }

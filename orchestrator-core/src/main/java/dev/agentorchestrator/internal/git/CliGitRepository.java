@@ -5,7 +5,10 @@ import dev.agentorchestrator.DiffStat;
 import dev.agentorchestrator.Divergence;
 import dev.agentorchestrator.GitException;
 import dev.agentorchestrator.Worktree;
+import dev.agentorchestrator.spi.CommitRequest;
 import dev.agentorchestrator.spi.GitRepository;
+import dev.agentorchestrator.spi.MergePreview;
+import dev.agentorchestrator.spi.ReplayResult;
 import dev.agentorchestrator.spi.WorktreeRequest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,12 +35,16 @@ public final class CliGitRepository implements GitRepository {
     private final Path workTree;
     private final Path commonDir;
     private final CliWorktrees worktrees;
+    private final CliMerges merges;
+    private final CliReplay replay;
 
     private CliGitRepository(GitProcess git, Path workTree, Path commonDir) {
         this.git = git;
         this.workTree = workTree;
         this.commonDir = commonDir;
         this.worktrees = new CliWorktrees(this, git);
+        this.merges = new CliMerges(this, git);
+        this.replay = new CliReplay(this, git, merges);
     }
 
     /** Opens the repository containing {@code directory}; see {@link dev.agentorchestrator.spi.GitBackend#open}. */
@@ -212,6 +219,35 @@ public final class CliGitRepository implements GitRepository {
     @Override
     public List<Path> recoverIncompleteWorktrees() {
         return worktrees.recover();
+    }
+
+    public MergePreview mergeTree(String ours, String theirs) {
+        return merges.mergeTree(ours, theirs);
+    }
+
+    @Override
+    public String commitTree(CommitRequest request) {
+        return merges.commitTree(request);
+    }
+
+    @Override
+    public void updateBranch(String branch, String newCommit, String expectedOldCommit) {
+        merges.updateBranch(branch, newCommit, expectedOldCommit);
+    }
+
+    @Override
+    public List<String> uncommittedChangesInTheWay(Path worktree, String fromCommit, String toCommit) {
+        return merges.uncommittedChangesInTheWay(worktree, fromCommit, toCommit);
+    }
+
+    @Override
+    public void advanceWorktree(Path worktree, String fromCommit, String toCommit) {
+        merges.advanceWorktree(worktree, fromCommit, toCommit);
+    }
+
+    @Override
+    public ReplayResult replay(List<String> commits, String onto) {
+        return replay.replay(commits, onto);
     }
 
     @Override
