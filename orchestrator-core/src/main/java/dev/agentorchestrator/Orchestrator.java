@@ -5,6 +5,7 @@ import dev.agentorchestrator.internal.engine.Engine;
 import dev.agentorchestrator.spi.AgentLauncher;
 import dev.agentorchestrator.spi.CiRunner;
 import dev.agentorchestrator.spi.GitBackend;
+import dev.agentorchestrator.spi.Reaction;
 import dev.agentorchestrator.spi.SessionStep;
 import dev.agentorchestrator.spi.StateStore;
 import io.github.resilience4j.core.IntervalFunction;
@@ -113,6 +114,15 @@ public interface Orchestrator extends AutoCloseable {
         remove(RemoveRequest.of(feature));
     }
 
+    /**
+     * Runs CI on the session's branch head now (or when a CI slot is free), even if that commit
+     * was tested before. The session must be IDLE or READY_TO_MERGE; the result is its
+     * {@link Session#lastCi()} and a {@link OrchestratorEvent.CiFinished} event.
+     *
+     * @throws IllegalStateTransitionException when the session is in another state
+     */
+    Session runCi(String name);
+
     /** An immutable snapshot of every session. */
     StatusSnapshot status();
 
@@ -169,6 +179,11 @@ public interface Orchestrator extends AutoCloseable {
         private Executor listenerExecutor;
         private final List<Consumer<? super OrchestratorEvent>> listeners = new ArrayList<>();
         private final Map<SessionStep.Phase, List<SessionStep>> steps = new EnumMap<>(SessionStep.Phase.class);
+        private int maxParallelCi = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+        private List<Reaction> reactions = List.of(Reactions.ciFailureFeedback(), Reactions.turnFailureFeedback());
+        private int maxReactionAttempts = 2;
+        private UncommittedWork uncommittedWork = UncommittedWork.ASK_AGENT;
+        private Budget budget = Budget.NONE;
 
         private Builder() {
         }
@@ -312,6 +327,63 @@ public interface Orchestrator extends AutoCloseable {
             return this;
         }
 
+        /**
+         * How many CI runs may run at once, over all sessions; the rest wait in order, shown as
+         * TESTING with a message that says so. Default: half the processors, at least 1.
+         */
+        public Builder maxParallelCi(int max) {
+            if (max < 1) {
+                throw new ConfigurationException("maxParallelCi must be at least 1, was " + max);
+            }
+            this.maxParallelCi = max;
+            return this;
+        }
+
+        /**
+         * The reactions to red CI and failed turns, in order; replaces the defaults
+         * ({@link Reactions#ciFailureFeedback()}, {@link Reactions#turnFailureFeedback()}). Give none
+         * to react to nothing.
+         */
+        public Builder reactions(Reaction... reactions) {
+            for (Reaction r : reactions) {
+                Objects.requireNonNull(r, "reaction");
+            }
+            this.reactions = List.of(reactions);
+            return this;
+        }
+
+        /** Adds a reaction after the others (the defaults included). */
+        public Builder reaction(Reaction reaction) {
+            List<Reaction> more = new ArrayList<>(reactions);
+            more.add(Objects.requireNonNull(reaction, "reaction"));
+            this.reactions = List.copyOf(more);
+            return this;
+        }
+
+        /**
+         * How many follow-ups reactions may send a session before CI is green again; then the
+         * session is marked as needing attention. Default 2; 0 sends none.
+         */
+        public Builder maxReactionAttempts(int attempts) {
+            if (attempts < 0) {
+                throw new ConfigurationException("maxReactionAttempts must not be negative, was " + attempts);
+            }
+            this.maxReactionAttempts = attempts;
+            return this;
+        }
+
+        /** What to do with changes an agent left uncommitted at the end of a turn. Default {@link UncommittedWork#ASK_AGENT}. */
+        public Builder uncommittedWork(UncommittedWork policy) {
+            this.uncommittedWork = Objects.requireNonNull(policy, "uncommittedWork");
+            return this;
+        }
+
+        /** How much the agents may spend. Default: no limit. */
+        public Builder budget(Budget budget) {
+            this.budget = Objects.requireNonNull(budget, "budget");
+            return this;
+        }
+
         private static RetryConfig launchRetryConfig(int attempts, Duration initialBackoff) {
             return RetryConfig.custom()
                     .maxAttempts(attempts)
@@ -364,7 +436,7 @@ public interface Orchestrator extends AutoCloseable {
                     maxParallelSessions, Optional.ofNullable(worktreesDirectory), branchPrefix,
                     Optional.ofNullable(baseBranch), setup, sessionTimeout, ciTimeout, stopGrace, launchRetry,
                     Map.copyOf(agentEnvironment), Optional.ofNullable(listenerExecutor), List.copyOf(listeners),
-                    copyOf(steps));
+                    copyOf(steps), maxParallelCi, reactions, maxReactionAttempts, uncommittedWork, budget);
             return Engine.start(config);
         }
 

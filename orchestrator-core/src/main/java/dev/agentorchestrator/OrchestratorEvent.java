@@ -121,6 +121,24 @@ public sealed interface OrchestratorEvent {
         }
     }
 
+    /**
+     * The orchestrator acted by itself on a session: a reaction sent the agent a follow-up, or
+     * marked the session as needing a person, or a budget stopped it.
+     *
+     * @param reaction the reaction's name (or {@code budget}, {@code uncommitted-work})
+     * @param action   what was done, in a sentence
+     * @param attempt  the follow-ups sent since CI was last green, this one included (0 when none was sent)
+     */
+    record ReactionTaken(Instant at, String session, String reaction, String action, int attempt)
+            implements OrchestratorEvent {
+        public ReactionTaken {
+            Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(session, "session");
+            Objects.requireNonNull(reaction, "reaction");
+            Objects.requireNonNull(action, "action");
+        }
+    }
+
     /** The session was removed; its record and transcript are gone. */
     record SessionRemoved(Instant at, String session) implements OrchestratorEvent {
         public SessionRemoved {

@@ -30,6 +30,7 @@ import java.util.Optional;
  * @param turns          model turns so far
  * @param lastCi         the latest CI result, if CI ran
  * @param pendingPrompts follow-up prompts waiting for their turn
+ * @param attention      why the session needs a person (reactions gave up, a budget was reached), empty when not
  * @param createdAt      when the feature was added
  * @param updatedAt      when the session last changed
  * @param lastActivityAt when the agent last produced output
@@ -53,6 +54,7 @@ public record Session(
         int turns,
         Optional<CiResult> lastCi,
         List<String> pendingPrompts,
+        String attention,
         Instant createdAt,
         Instant updatedAt,
         Instant lastActivityAt,
@@ -86,9 +88,15 @@ public record Session(
         Objects.requireNonNull(progress, "progress");
         Objects.requireNonNull(lastCi, "lastCi");
         pendingPrompts = List.copyOf(pendingPrompts);
+        Objects.requireNonNull(attention, "attention");
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(updatedAt, "updatedAt");
         Objects.requireNonNull(lastActivityAt, "lastActivityAt");
+    }
+
+    /** True when the session waits for a person: a question, a failure, or a reaction that gave up. */
+    public boolean needsAttention() {
+        return !attention.isEmpty() || state == SessionState.WAITING_FOR_INPUT || state == SessionState.FAILED;
     }
 
     /** How long ago the feature was added, measured at {@code now}. */
@@ -109,6 +117,9 @@ public record Session(
         out.append(String.format(Locale.ROOT, " $%.2f r%d", costUsd, revision));
         if (!pendingPrompts.isEmpty()) {
             out.append(", ").append(pendingPrompts.size()).append(" prompt(s) waiting");
+        }
+        if (!attention.isEmpty()) {
+            out.append(", needs attention");
         }
         if (!message.isEmpty()) {
             String m = message.replace('\n', ' ');

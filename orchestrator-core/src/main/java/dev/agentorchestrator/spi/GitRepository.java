@@ -219,4 +219,17 @@ public interface GitRepository extends AutoCloseable {
         return new GitException("the git backend behind " + this + " does not support " + operation
                 + "(..); use a backend that does (the bundled git-cli and jgit backends both do)");
     }
+
+    /**
+     * Stages every change in the worktree (new, changed and deleted files, not ignored ones) and
+     * commits it on the worktree's branch, with the repository's configured identity or, when none
+     * is set, {@code agent-orchestrator <agent-orchestrator@localhost>}.
+     *
+     * @return the new commit's id
+     * @throws dev.agentorchestrator.GitException when there is nothing to commit or the commit fails
+     */
+    default String commitAll(Path worktree, String message) {
+        throw new dev.agentorchestrator.GitException("This git backend cannot commit a worktree's changes; commit them"
+                + " by hand, or choose UncommittedWork.ASK_AGENT or FLAG");
+    }
 }

@@ -44,6 +44,9 @@ import java.util.Optional;
  * @param turns          model turns so far
  * @param lastCi         the latest CI result
  * @param pendingPrompts follow-up prompts waiting for their turn
+ * @param attention      why the session needs a person (reactions gave up, a budget was reached), empty when not
+ * @param reactionAttempts how many follow-ups reactions have sent since CI was last green
+ * @param ciRequested    a CI run was asked for ({@code runCi}) and has not run yet
  * @param createdAt      when the feature was added
  * @param updatedAt      when this record last changed
  * @param lastActivityAt when the agent last produced output
@@ -71,6 +74,9 @@ public record SessionRecord(
         int turns,
         Optional<CiResult> lastCi,
         List<String> pendingPrompts,
+        String attention,
+        int reactionAttempts,
+        boolean ciRequested,
         Instant createdAt,
         Instant updatedAt,
         Instant lastActivityAt,
@@ -111,6 +117,10 @@ public record SessionRecord(
         }
         Objects.requireNonNull(lastCi, "lastCi");
         pendingPrompts = List.copyOf(pendingPrompts);
+        Objects.requireNonNull(attention, "attention");
+        if (reactionAttempts < 0) {
+            throw new ConfigurationException("reactionAttempts must not be negative, was " + reactionAttempts);
+        }
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(updatedAt, "updatedAt");
         Objects.requireNonNull(lastActivityAt, "lastActivityAt");
@@ -124,14 +134,14 @@ public record SessionRecord(
                                        String agent, Map<String, String> agentSettings, WorktreeSetup setup, Instant now) {
         return new SessionRecord(name, prompt, baseBranch, branch, Optional.empty(), dependsOn, agent, agentSettings,
                 setup, false, SessionState.QUEUED, "", Session.Work.QUEUED, Halt.NONE, Optional.empty(), Optional.empty(),
-                TaskProgress.NONE, 0, 0, Optional.empty(), List.of(), now, now, now, 0);
+                TaskProgress.NONE, 0, 0, Optional.empty(), List.of(), "", 0, false, now, now, now, 0);
     }
 
     /** The host's read-only view of this record. */
     public Session view() {
         return new Session(name, prompt, baseBranch, branch, worktree, dependsOn, agent, state, message, work,
-                halt != Halt.NONE, agentSessionId, progress, costUsd, turns, lastCi, pendingPrompts, createdAt, updatedAt,
-                lastActivityAt, revision);
+                halt != Halt.NONE, agentSessionId, progress, costUsd, turns, lastCi, pendingPrompts, attention, createdAt,
+                updatedAt, lastActivityAt, revision);
     }
 
     /** A builder holding this record's values, to derive a changed copy. */
@@ -160,6 +170,9 @@ public record SessionRecord(
         private int turns;
         private Optional<CiResult> lastCi;
         private List<String> pendingPrompts;
+        private String attention;
+        private int reactionAttempts;
+        private boolean ciRequested;
         private Instant updatedAt;
         private Instant lastActivityAt;
         private long revision;
@@ -184,6 +197,9 @@ public record SessionRecord(
             turns = s.turns;
             lastCi = s.lastCi;
             pendingPrompts = s.pendingPrompts;
+            attention = s.attention;
+            reactionAttempts = s.reactionAttempts;
+            ciRequested = s.ciRequested;
             updatedAt = s.updatedAt;
             lastActivityAt = s.lastActivityAt;
             revision = s.revision;
@@ -206,6 +222,9 @@ public record SessionRecord(
         public Builder turns(int v) { turns = v; return this; }
         public Builder lastCi(CiResult v) { lastCi = Optional.ofNullable(v); return this; }
         public Builder pendingPrompts(List<String> v) { pendingPrompts = v; return this; }
+        public Builder attention(String v) { attention = v; return this; }
+        public Builder reactionAttempts(int v) { reactionAttempts = v; return this; }
+        public Builder ciRequested(boolean v) { ciRequested = v; return this; }
         public Builder updatedAt(Instant v) { updatedAt = v; return this; }
         public Builder lastActivityAt(Instant v) { lastActivityAt = v; return this; }
         /** Set by stores only: the revision the stored copy gets. */
@@ -214,7 +233,8 @@ public record SessionRecord(
         public SessionRecord build() {
             return new SessionRecord(from.name, prompt, baseBranch, from.branch, worktree, from.dependsOn, agent,
                     agentSettings, setup, setupDone, state, message, work, halt, agentSessionId, agentHandle, progress,
-                    costUsd, turns, lastCi, pendingPrompts, from.createdAt, updatedAt, lastActivityAt, revision);
+                    costUsd, turns, lastCi, pendingPrompts, attention, reactionAttempts, ciRequested, from.createdAt, updatedAt,
+                    lastActivityAt, revision);
         }
     }
 }

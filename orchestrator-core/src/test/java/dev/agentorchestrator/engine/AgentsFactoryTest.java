@@ -45,6 +45,9 @@ class AgentsFactoryTest {
             assertEquals(SessionState.IDLE, s.state(), s.message());
             assertEquals(List.of("it's \"quoted\" $(not run)"), readLines(s.worktree().orElseThrow().resolve("prompt.txt")));
         }
+        // Delivery is asynchronous: wait for the events, then look at the first.
+        dev.agentorchestrator.testing.Await.until("events delivered", Duration.ofSeconds(10), () -> seen.stream()
+                .anyMatch(e -> e instanceof OrchestratorEvent.StateChanged c && c.to() == SessionState.IDLE));
         assertTrue(seen.get(0) instanceof OrchestratorEvent.FeatureAdded, "first event: " + seen.get(0));
         assertTrue(seen.stream().anyMatch(e -> e instanceof OrchestratorEvent.StateChanged c && c.to() == SessionState.CREATING_WORKTREE));
     }

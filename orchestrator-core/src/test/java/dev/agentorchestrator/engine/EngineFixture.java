@@ -56,7 +56,8 @@ final class EngineFixture {
             dev.agentorchestrator.testing.Await.until("events " + expected + " for " + session, java.time.Duration.ofSeconds(10),
                     () -> statesOf(session).size() >= expected.size());
         } catch (AssertionError timeout) {
-            // fall through to the comparison, which shows what was seen
+            throw new AssertionError("only " + statesOf(session).size() + " of " + expected.size() + " state changes of "
+                    + session + " arrived within 10 s: " + statesOf(session) + ", expected " + expected, timeout);
         }
         org.junit.jupiter.api.Assertions.assertEquals(expected, statesOf(session));
     }

@@ -211,8 +211,9 @@ class OrchestratorRunTest {
             assertEquals(FAILED, bad.state());
             assertTrue(bad.message().contains("exited with code 7"), bad.message());
             assertTrue(Files.isDirectory(bad.worktree().orElseThrow()), "kept for inspection");
-            Path log = f.repo.resolve(".git/agent-orchestrator");
-            assertTrue(Files.exists(log), "state lives in the common git dir");
+            // The transcript holds what the setup printed; it lives in the common git dir.
+            Path log = f.repo.resolve(".git/agent-orchestrator/logs/bad.log");
+            assertTrue(Files.readString(log).contains("setup: npm broke"), "the setup's output is in the transcript");
         }
     }
 

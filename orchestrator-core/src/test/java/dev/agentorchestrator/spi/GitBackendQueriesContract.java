@@ -236,4 +236,23 @@ public abstract class GitBackendQueriesContract extends GitBackendContractSuppor
         names.forEach(n -> changed.add(ChangedFile.of("untracked " + n.replace('/', '-'), ChangedFile.Kind.ADDED)));
         assertEquals(changed, new HashSet<>(r.uncommittedChanges(repo)));
     }
+
+    @Test
+    void commitAllCommitsEveryChangeOfALinkedWorktreeOnItsBranchButNotIgnoredFiles() {
+        Path repo = TestRepos.withFiles(temp.resolve("repo"), Map.of("README.md", "hello\n", "gone.txt", "x\n",
+                ".gitignore", "*.log\n"));
+        GitRepository r = open(repo);
+        Path wt = r.createWorktree(request(repo, "commit-all", "HEAD")).path();
+        TestRepos.writeFiles(wt, Map.of("README.md", "changed\n", "new/file.txt", "n\n", "debug.log", "ignored\n"));
+        git(wt, "rm", "-q", "gone.txt");
+        String before = head(repo, "feature/commit-all");
+        String commit = r.commitAll(wt, "all of it");
+        assertEquals(head(repo, "feature/commit-all"), commit, "the branch moved to the new commit");
+        assertEquals(before, head(repo, "feature/commit-all~1"));
+        assertEquals("all of it", git(repo, "log", "-1", "--format=%s", "feature/commit-all").trim());
+        assertTrue(r.uncommittedChanges(wt).isEmpty(), "nothing is left but the ignored file: " + r.uncommittedChanges(wt));
+        assertEquals(Set.of("M\tREADME.md", "A\tnew/file.txt", "D\tgone.txt"), Set.of(git(repo, "diff", "--name-status",
+                "feature/commit-all~1", "feature/commit-all").trim().split("\n")));
+        assertTrue(Files.exists(wt.resolve("debug.log")), "the ignored file stays, uncommitted");
+    }
 }

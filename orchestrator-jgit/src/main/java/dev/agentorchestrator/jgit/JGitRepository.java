@@ -247,6 +247,19 @@ final class JGitRepository implements GitRepository {
     }
 
     @Override
+    public String commitAll(Path worktree, String message) {
+        try (Repository repo = openWorktree(worktree); org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.wrap(repo)) {
+            git.add().addFilepattern(".").call();
+            git.add().addFilepattern(".").setUpdate(true).call(); // deletions too
+            dev.agentorchestrator.spi.GitIdentity who = merges.configuredIdentity();
+            org.eclipse.jgit.lib.PersonIdent person = new org.eclipse.jgit.lib.PersonIdent(who.name(), who.email());
+            return git.commit().setMessage(message).setAuthor(person).setCommitter(person).setNoVerify(true).call().name();
+        } catch (org.eclipse.jgit.api.errors.GitAPIException e) {
+            throw new GitException("cannot commit the changes in worktree " + worktree + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public MergePreview mergeTree(String ours, String theirs) {
         return merges.mergeTree(ours, theirs);
     }

@@ -1,6 +1,7 @@
 package dev.agentorchestrator.internal.engine;
 
 import dev.agentorchestrator.AgentEvent;
+import dev.agentorchestrator.Budget;
 import dev.agentorchestrator.AgentLaunchException;
 import dev.agentorchestrator.ConfigurationException;
 import dev.agentorchestrator.OrchestratorEvent;
@@ -11,6 +12,7 @@ import dev.agentorchestrator.spi.AgentLauncher;
 import dev.agentorchestrator.spi.AgentListener;
 import dev.agentorchestrator.spi.AgentProcess;
 import dev.agentorchestrator.spi.AgentRequest;
+import dev.agentorchestrator.spi.Reaction;
 import dev.agentorchestrator.spi.SessionLog;
 import dev.agentorchestrator.spi.SessionRecord;
 import dev.agentorchestrator.spi.StateStore;
@@ -44,9 +46,12 @@ final class AgentTurnStep implements SessionRunner.Step {
     private final Map<String, String> environment;
     private final Duration stopGrace;
     private final Duration sessionTimeout;
+    private final Budget budget;
+    private final Reactor reactor;
 
     AgentTurnStep(Lifecycle lifecycle, AgentResolver agents, StateStore store, EventHub events, RetryRegistry retries,
-                  TimeLimiter timeLimiter, Map<String, String> environment, Duration stopGrace, Duration sessionTimeout) {
+                  TimeLimiter timeLimiter, Map<String, String> environment, Duration stopGrace, Duration sessionTimeout,
+                  Budget budget, Reactor reactor) {
         this.lifecycle = lifecycle;
         this.agents = agents;
         this.store = store;
@@ -56,6 +61,8 @@ final class AgentTurnStep implements SessionRunner.Step {
         this.environment = Map.copyOf(environment);
         this.stopGrace = stopGrace;
         this.sessionTimeout = sessionTimeout;
+        this.budget = budget;
+        this.reactor = reactor;
     }
 
     @Override
@@ -73,6 +80,16 @@ final class AgentTurnStep implements SessionRunner.Step {
             if (turn.isEmpty()) {
                 break;
             }
+            Optional<String> overBudget = budget.exceeded(r.view(), totalCost());
+            if (overBudget.isPresent()) {
+                // The follow-ups are not delivered (said in the reason); a person raises the budget and prompts again.
+                work.permit.release();
+                int dropped = r.pendingPrompts().size();
+                lifecycle.update(r.name(), b -> b.pendingPrompts(List.of()));
+                reactor.needsAttention(r.name(), "budget", "no new turn: " + overBudget.get()
+                        + (dropped > 0 ? "; " + dropped + " follow-up prompt(s) were not delivered" : ""));
+                return;
+            }
             Optional<AgentExit.Outcome> outcome = runTurn(work, r, turn.get());
             if (outcome.isEmpty()) {
                 work.permit.release();
@@ -81,11 +98,15 @@ final class AgentTurnStep implements SessionRunner.Step {
             last = outcome.get();
             if (last == AgentExit.Outcome.FAILED || last == AgentExit.Outcome.STOPPED) {
                 work.permit.release();
+                if (last == AgentExit.Outcome.FAILED && work.record().state() == SessionState.FAILED) {
+                    reactor.react(r.name(), Reaction.Kind.TURN_FAILED, Optional.empty(), work.record().message());
+                }
                 return;
             }
         }
         work.permit.release();
-        if (last == AgentExit.Outcome.DONE) {
+        // A turn that ended well goes on to the commit check and CI; so does a CI run asked for without a turn.
+        if (last == AgentExit.Outcome.DONE || last == null && work.record().ciRequested()) {
             chain.proceed();
         }
     }
@@ -173,9 +194,33 @@ final class AgentTurnStep implements SessionRunner.Step {
             case FAILED -> Transition.FAILED_WITH;
             case STOPPED -> Transition.STOP;
         };
-        Lifecycle.Applied applied = lifecycle.apply(name, t, t == Transition.STOP ? "the agent was stopped" : text,
-                b -> b.agentHandle(null));
+        Lifecycle.Applied applied = lifecycle.applyFrom(name, t, t == Transition.STOP ? "the agent was stopped" : text,
+                (stored, b) -> {
+                    b.agentHandle(null);
+                    if (t == Transition.FAILED_WITH && !stored.pendingPrompts().isEmpty()) {
+                        // A failed turn does not hand its queued follow-ups to a retry that may fail the same way.
+                        b.pendingPrompts(List.of()).message(text + "; " + stored.pendingPrompts().size()
+                                + " follow-up prompt(s) were not delivered: prompt again once this is fixed");
+                    }
+                    return b;
+                });
         return applied.halted() ? AgentExit.Outcome.STOPPED : exit.outcome();
+    }
+
+    private double totalCost() {
+        return lifecycle.all().stream().mapToDouble(SessionRecord::costUsd).sum();
+    }
+
+    /** Stops a session that has spent its budget: the halt is stored, the agent ended, the reason kept as attention. */
+    private void stopOverBudget(SessionRunner.Work work, String name, String why) {
+        reactor.needsAttention(name, "budget", "stopped: " + why);
+        lifecycle.requestHalt(name, SessionRecord.Halt.STOP, "stopped: " + why);
+        AgentProcess running = work.process;
+        if (running != null) {
+            Thread stopper = new Thread(() -> running.stop(stopGrace), "orchestrator-budget-stop-" + name);
+            stopper.setDaemon(true);
+            stopper.start(); // not on the agent's reader thread, which stop() waits for
+        }
     }
 
     private AgentListener listener(SessionRunner.Work work, String name) {
@@ -190,8 +235,9 @@ final class AgentTurnStep implements SessionRunner.Step {
                 } else if (event instanceof AgentEvent.Progress p) {
                     lifecycle.update(name, b -> b.progress(new TaskProgress(p.completed(), p.total(), p.currentTask())));
                 } else if (event instanceof AgentEvent.TurnFinished t) {
-                    lifecycle.change(name, "", s -> s.toBuilder().costUsd(s.costUsd() + Math.max(0, t.costUsd()))
+                    SessionRecord after = lifecycle.change(name, "", s -> s.toBuilder().costUsd(s.costUsd() + Math.max(0, t.costUsd()))
                             .turns(s.turns() + Math.max(0, t.turns())));
+                    budget.exceeded(after.view(), totalCost()).ifPresent(why -> stopOverBudget(work, name, why));
                 }
             }
 

@@ -23,6 +23,7 @@ import dev.agentorchestrator.spi.GitRepository;
 import dev.agentorchestrator.spi.SessionRecord;
 import dev.agentorchestrator.spi.SessionRecord.Halt;
 import dev.agentorchestrator.spi.StateStore;
+import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.retry.RetryRegistry;
@@ -116,8 +117,12 @@ public final class Engine implements Orchestrator {
         TimeLimiterRegistry limiters = TimeLimiterRegistry.of(TimeLimiterConfig.custom()
                 .timeoutDuration(config.sessionTimeout()).cancelRunningFuture(false).build());
         this.runner = new SessionRunner(lifecycle, scheduler, workers, config.stopGrace());
+        // CI runs wait for a slot in arrival order (a fair semaphore), as long as a run may take.
+        Bulkhead ciSlots = bulkheads.bulkhead("ci-runs", BulkheadConfig.custom().maxConcurrentCalls(config.maxParallelCi())
+                .maxWaitDuration(config.ciTimeout().multipliedBy(10)).fairCallHandlingStrategyEnabled(true).build());
+        Reactor reactor = new Reactor(config.reactions(), config.maxReactionAttempts(), lifecycle, events);
         runner.pipeline(Pipeline.assemble(config, lifecycle, provisioner, git, store, agents, events, retries,
-                limiters.timeLimiter("agent-turn"), ci));
+                limiters.timeLimiter("agent-turn"), ci, ciSlots, reactor));
         scheduler.dispatchTo(runner::start);
         this.shutdownHook = new Thread(this::closeQuietly, "orchestrator-shutdown");
     }
@@ -141,6 +146,11 @@ public final class Engine implements Orchestrator {
         try {
             lock = EngineLock.acquire(git.commonDir());
             Path commonDir = git.commonDir();
+            // A create that a killed host left half done is rolled back before any session is looked at.
+            List<Path> rolledBack = git.recoverIncompleteWorktrees();
+            if (!rolledBack.isEmpty()) {
+                log.warn("rolled back worktrees a previous orchestrator left half made: {}", rolledBack);
+            }
             store = config.stateStore().orElseGet(() -> Providers.best(StateStore.Provider.class,
                     StateStore.Provider::priority, StateStore.Provider::name,
                     p -> dev.agentorchestrator.spi.Availability.usable(p.name()), "stateStore",
@@ -281,7 +291,8 @@ public final class Engine implements Orchestrator {
         SessionRecord after = lifecycle.change(name, "", r -> {
             List<String> prompts = new ArrayList<>(r.pendingPrompts());
             prompts.add(prompt);
-            SessionRecord.Builder b = r.toBuilder().pendingPrompts(prompts);
+            // A person acting on the session takes it over from the reactions: their count starts again.
+            SessionRecord.Builder b = r.toBuilder().pendingPrompts(prompts).attention("").reactionAttempts(0);
             if (r.work() == Session.Work.NONE && r.state().isSettled() && !r.state().isTerminal()) {
                 b.work(Session.Work.QUEUED);
             }
@@ -347,6 +358,26 @@ public final class Engine implements Orchestrator {
         }
         lifecycle.delete(name);
         agents.forget(name);
+    }
+
+    @Override
+    public Session runCi(String name) {
+        ensureOpen();
+        SessionRecord s = lifecycle.get(name);
+        if (s.state() != SessionState.IDLE && s.state() != SessionState.READY_TO_MERGE) {
+            throw new IllegalStateTransitionException(name, s.state(), SessionState.TESTING, "Session '" + name + "' is "
+                    + s.state() + "; CI runs on demand for a session that is IDLE or READY_TO_MERGE. "
+                    + (s.state().isActive() ? "Wait for it (await), then run CI." : "Prompt it to go on first."));
+        }
+        SessionRecord after = lifecycle.change(name, "", r -> {
+            SessionRecord.Builder b = r.toBuilder().ciRequested(true);
+            return r.work() == Session.Work.NONE ? b.work(Session.Work.QUEUED) : b;
+        });
+        lifecycle.note(name, "CI asked for");
+        if (after.work() == Session.Work.QUEUED) {
+            scheduler.enqueue(name);
+        }
+        return after.view();
     }
 
     @Override

@@ -1,11 +1,14 @@
 package dev.agentorchestrator.internal.engine;
 
+import dev.agentorchestrator.Budget;
 import dev.agentorchestrator.Feature;
 import dev.agentorchestrator.OrchestratorEvent;
+import dev.agentorchestrator.UncommittedWork;
 import dev.agentorchestrator.WorktreeSetup;
 import dev.agentorchestrator.spi.AgentLauncher;
 import dev.agentorchestrator.spi.CiRunner;
 import dev.agentorchestrator.spi.GitBackend;
+import dev.agentorchestrator.spi.Reaction;
 import dev.agentorchestrator.spi.SessionStep;
 import dev.agentorchestrator.spi.StateStore;
 import io.github.resilience4j.retry.RetryConfig;
@@ -37,5 +40,10 @@ public record EngineConfig(
         Map<String, String> agentEnvironment,
         Optional<Executor> listenerExecutor,
         List<Consumer<? super OrchestratorEvent>> listeners,
-        Map<SessionStep.Phase, List<SessionStep>> steps) {
+        Map<SessionStep.Phase, List<SessionStep>> steps,
+        int maxParallelCi,
+        List<Reaction> reactions,
+        int maxReactionAttempts,
+        UncommittedWork uncommittedWork,
+        Budget budget) {
 }

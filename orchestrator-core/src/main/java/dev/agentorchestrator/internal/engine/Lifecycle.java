@@ -97,17 +97,17 @@ final class Lifecycle {
         boolean[] halted = new boolean[1];
         SessionRecord after = change(name, message, current -> {
             halted[0] = false;
-            SessionRecord.Builder next = also.apply(current, current.toBuilder());
             if (transition.forward() && current.halt() != Halt.NONE) {
                 halted[0] = true;
-                return carryOutHalt(current, next);
+                return carryOutHalt(current, also.apply(current, current.toBuilder()));
             }
             if (!transition.allowedFrom(current.state())) {
                 throw new IllegalStateTransitionException(name, current.state(), transition.to(), "Session '" + name
                         + "' cannot " + transition.name().toLowerCase().replace('_', ' ') + " from " + current.state()
                         + " (it may from " + transition.from() + ").");
             }
-            return next.state(transition.to()).message(message);
+            // The message first, so that `also` may refine it from the stored record.
+            return also.apply(current, current.toBuilder().message(message)).state(transition.to());
         });
         return new Applied(after, halted[0]);
     }

@@ -5,6 +5,7 @@ import dev.agentorchestrator.spi.CiRunner;
 import dev.agentorchestrator.spi.GitRepository;
 import dev.agentorchestrator.spi.SessionStep;
 import dev.agentorchestrator.spi.StateStore;
+import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.github.resilience4j.timelimiter.TimeLimiter;
 import java.util.ArrayList;
@@ -14,7 +15,7 @@ import java.util.List;
  * The one place where a session's work is put together, in order:
  *
  * <pre>
- *  provision ─► setup ─► [host BEFORE_AGENT] ─► agent-turn ─► [host AFTER_TURN] ─► commit-check ─► ci ─► [host AFTER_CI]
+ *  provision ─► setup ─► [host BEFORE_AGENT] ─► agent-turn ─► [host AFTER_TURN] ─► commit-check ─► ci ─► reactions ─► [host AFTER_CI]
  * </pre>
  *
  * Each step does its part and calls the next, or ends the work (a failure, a question, a halt, a
@@ -28,17 +29,19 @@ final class Pipeline {
 
     static List<SessionRunner.Step> assemble(EngineConfig config, Lifecycle lifecycle, WorktreeProvisioner provisioner,
                                              GitRepository git, StateStore store, AgentResolver agents, EventHub events,
-                                             RetryRegistry retries, TimeLimiter turnLimit, CiRunner ci) {
+                                             RetryRegistry retries, TimeLimiter turnLimit, CiRunner ci, Bulkhead ciSlots,
+                                             Reactor reactor) {
         List<SessionRunner.Step> steps = new ArrayList<>();
         steps.add(new WorktreeSteps.Provision(lifecycle, provisioner, git));
         steps.add(new WorktreeSteps.Setup(lifecycle, provisioner, store));
         addHost(steps, config, SessionStep.Phase.BEFORE_AGENT);
         steps.add(new AgentTurnStep(lifecycle, agents, store, events, retries, turnLimit, config.agentEnvironment(),
-                config.stopGrace(), config.sessionTimeout()));
+                config.stopGrace(), config.sessionTimeout(), config.budget(), reactor));
         addHost(steps, config, SessionStep.Phase.AFTER_TURN);
-        steps.add(new CiSteps.CommitCheck(lifecycle, git));
-        steps.add(new CiSteps.Ci(lifecycle, ci, store, events, config.ciTimeout(),
+        steps.add(new CiSteps.CommitCheck(lifecycle, git, config.uncommittedWork(), reactor));
+        steps.add(new CiSteps.Ci(lifecycle, ci, store, events, git, ciSlots, config.ciTimeout(),
                 git.commonDir().resolve(JsonFileStateStore.FOLDER).resolve("ci")));
+        steps.add(new CiSteps.React(reactor));
         addHost(steps, config, SessionStep.Phase.AFTER_CI);
         return List.copyOf(steps);
     }

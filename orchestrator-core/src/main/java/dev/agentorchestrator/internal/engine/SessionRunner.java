@@ -115,7 +115,7 @@ final class SessionRunner {
                 if (r.halt() != Halt.NONE) {
                     return Lifecycle.carryOutHalt(r, r.toBuilder());
                 }
-                boolean again = !r.pendingPrompts().isEmpty() && r.state().isSettled() && !r.state().isTerminal();
+                boolean again = (!r.pendingPrompts().isEmpty() || r.ciRequested()) && r.state().isSettled() && !r.state().isTerminal();
                 return r.toBuilder().work(again ? Session.Work.QUEUED : Session.Work.NONE);
             });
         } catch (UnknownSessionException removed) {
@@ -191,8 +191,20 @@ final class SessionRunner {
             }
         }
 
+        /**
+         * Ends the work with the session FAILED. Follow-up prompts still waiting are not delivered and
+         * are dropped with the reason, so none waits in a queue for ever behind a failure that would
+         * repeat; the person prompts again once the cause is fixed.
+         */
         void fail(String reason) {
-            lifecycle.apply(name, Transition.FAILED_WITH, reason, b -> b.agentHandle(null));
+            lifecycle.applyFrom(name, Transition.FAILED_WITH, reason, (stored, b) -> {
+                b.agentHandle(null);
+                if (!stored.pendingPrompts().isEmpty()) {
+                    b.pendingPrompts(List.of()).message(reason + "; " + stored.pendingPrompts().size()
+                            + " follow-up prompt(s) were not delivered: prompt again once this is fixed");
+                }
+                return b;
+            });
         }
 
         Chain chain(int index) {

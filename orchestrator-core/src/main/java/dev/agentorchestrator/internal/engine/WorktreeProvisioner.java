@@ -101,17 +101,24 @@ final class WorktreeProvisioner {
 
     /**
      * Makes the worktree a session works in: a new one on a new branch for a session that has
-     * none, or, when the session's branch already exists (its worktree was removed or pruned by
-     * hand), says how to bring it back.
+     * none; or, when the session's branch exists (its worktree was removed, pruned or never
+     * finished), the worktree again on that branch, at the commit the branch is at, so that no
+     * commit of the session is lost. A stale entry git still lists for the folder is pruned first.
      */
     Path makeFor(SessionRecord session) {
         if (!git.branchExists(session.branch())) {
             return create(session.name(), session.baseBranch());
         }
         Path path = session.worktree().orElse(pathFor(session.name()));
-        throw new GitException("the worktree of session '" + session.name() + "' (" + path + ") is gone, and its branch '"
-                + session.branch() + "' holds its work; bring the worktree back with 'git worktree prune' and 'git worktree add "
-                + path + " " + session.branch() + "', then prompt the session again");
+        if (git.findWorktree(path).isPresent() && !Files.isDirectory(path)) {
+            git.pruneWorktrees();
+        }
+        try {
+            Files.createDirectories(path.getParent());
+        } catch (IOException e) {
+            throw new GitException("Cannot create the worktrees folder " + path.getParent() + ": " + e.getMessage(), e);
+        }
+        return git.createWorktree(WorktreeRequest.existingBranch(path, session.branch())).path();
     }
 
     /** Copies the listed files and runs the setup command, writing what happens to the log. */

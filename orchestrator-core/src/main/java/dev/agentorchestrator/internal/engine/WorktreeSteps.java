@@ -47,12 +47,17 @@ final class WorktreeSteps {
                 r = applied.record();
             }
             if (!hasWorktree(r)) {
+                boolean again = git.branchExists(r.branch());
                 Path made;
                 try {
                     made = provisioner.makeFor(r);
                 } catch (GitException e) {
                     work.fail("could not make the worktree: " + e.getMessage());
                     return;
+                }
+                if (again) {
+                    lifecycle.note(r.name(), "the worktree was gone; made it again at " + made + " on branch " + r.branch()
+                            + " at " + git.resolve(r.branch()).orElse("?"));
                 }
                 lifecycle.update(r.name(), b -> b.worktree(made).setupDone(false));
             }

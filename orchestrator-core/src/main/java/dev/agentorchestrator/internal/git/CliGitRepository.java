@@ -209,6 +209,19 @@ public final class CliGitRepository implements GitRepository {
     }
 
     @Override
+    public String commitAll(Path worktree, String message) {
+        Path folder = requireExistingWorktree(worktree);
+        git.runOk(folder, List.of("add", "--all"), "cannot stage the changes in worktree " + folder);
+        List<String> commit = new java.util.ArrayList<>();
+        if (git.run(folder, List.of("config", "user.email")).stdout().isBlank()) {
+            commit.addAll(List.of("-c", "user.name=agent-orchestrator", "-c", "user.email=agent-orchestrator@localhost"));
+        }
+        commit.addAll(List.of("commit", "--no-verify", "--quiet", "-m", message));
+        git.runOk(folder, commit, "cannot commit the changes in worktree " + folder);
+        return git.runOk(folder, List.of("rev-parse", "HEAD"), "cannot read HEAD of " + folder).stdout().trim();
+    }
+
+    @Override
     public DiffStat diffStat(String branch, String base) {
         String tip = requireCommit(branch, "branch");
         String out = git.runOk(workTree, List.of("diff", "--numstat", "-z", "-M", "--no-ext-diff", "--no-textconv",

@@ -177,6 +177,9 @@ final class SessionJson {
             n.putNull("lastCi");
         }
         n.set("pendingPrompts", strings(s.pendingPrompts()));
+        n.put("attention", s.attention());
+        n.put("reactionAttempts", s.reactionAttempts());
+        n.put("ciRequested", s.ciRequested());
         n.put("createdAt", s.createdAt().toString());
         n.put("updatedAt", s.updatedAt().toString());
         n.put("lastActivityAt", s.lastActivityAt().toString());
@@ -230,7 +233,8 @@ final class SessionJson {
                 setupDone, state, f.text("message"), work, halt, f.optionalText("agentSessionId"), handle,
                 new TaskProgress(progress.integer("completed"), progress.integer("total"), progress.text("currentTask")),
                 f.number("costUsd"), f.integer("turns"), lastCi, pending,
-                f.instant("createdAt"), f.instant("updatedAt"), f.instant("lastActivityAt"), revision);
+                f.optionalText("attention").orElse(""), f.node().has("reactionAttempts") ? f.integer("reactionAttempts") : 0,
+                f.node().has("ciRequested") && f.bool("ciRequested"), f.instant("createdAt"), f.instant("updatedAt"), f.instant("lastActivityAt"), revision);
     }
 
     /** A CI result; the fields after {@code summary} came with reports and are optional, so older records load. */
