@@ -123,7 +123,18 @@ public interface Orchestrator extends AutoCloseable {
      */
     Session runCi(String name);
 
-    /** An immutable snapshot of every session. */
+    /**
+     * The latest conflict forecast: for every pair of live sessions, and each against its base
+     * branch, whether their merge would be clean, and the conflicting paths when not. Computed in the
+     * background (cached by the pair of commits) whenever a branch moves; changes are
+     * {@link OrchestratorEvent.ForecastChanged} events.
+     */
+    ForecastMatrix forecast();
+
+    /** Files that two sessions change at once, as of the latest refresh; new ones are {@link OrchestratorEvent.FilesOverlap} events. */
+    List<Overlap> overlaps();
+
+    /** An immutable snapshot of every session, with the overlaps and the forecast. */
     StatusSnapshot status();
 
     /** Subscribe to what happens. */
@@ -184,6 +195,7 @@ public interface Orchestrator extends AutoCloseable {
         private int maxReactionAttempts = 2;
         private UncommittedWork uncommittedWork = UncommittedWork.ASK_AGENT;
         private Budget budget = Budget.NONE;
+        private OverlapPolicy overlapPolicy = OverlapPolicy.WARN;
 
         private Builder() {
         }
@@ -378,6 +390,12 @@ public interface Orchestrator extends AutoCloseable {
             return this;
         }
 
+        /** What to do when sessions change the same files. Default {@link OverlapPolicy#WARN}. */
+        public Builder overlapPolicy(OverlapPolicy policy) {
+            this.overlapPolicy = Objects.requireNonNull(policy, "overlapPolicy");
+            return this;
+        }
+
         /** How much the agents may spend. Default: no limit. */
         public Builder budget(Budget budget) {
             this.budget = Objects.requireNonNull(budget, "budget");
@@ -436,7 +454,7 @@ public interface Orchestrator extends AutoCloseable {
                     maxParallelSessions, Optional.ofNullable(worktreesDirectory), branchPrefix,
                     Optional.ofNullable(baseBranch), setup, sessionTimeout, ciTimeout, stopGrace, launchRetry,
                     Map.copyOf(agentEnvironment), Optional.ofNullable(listenerExecutor), List.copyOf(listeners),
-                    copyOf(steps), maxParallelCi, reactions, maxReactionAttempts, uncommittedWork, budget);
+                    copyOf(steps), maxParallelCi, reactions, maxReactionAttempts, uncommittedWork, budget, overlapPolicy);
             return Engine.start(config);
         }
 

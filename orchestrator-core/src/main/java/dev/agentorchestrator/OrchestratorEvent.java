@@ -2,6 +2,7 @@ package dev.agentorchestrator;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -136,6 +137,35 @@ public sealed interface OrchestratorEvent {
             Objects.requireNonNull(session, "session");
             Objects.requireNonNull(reaction, "reaction");
             Objects.requireNonNull(action, "action");
+        }
+    }
+
+    /**
+     * Files this session changes are now also changed by others (a new overlap, or one that grew).
+     *
+     * @param otherSessions the other sessions involved
+     * @param files         the files they share
+     */
+    record FilesOverlap(Instant at, String session, List<String> otherSessions, List<String> files)
+            implements OrchestratorEvent {
+        public FilesOverlap {
+            Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(session, "session");
+            otherSessions = List.copyOf(otherSessions);
+            files = List.copyOf(files);
+        }
+    }
+
+    /**
+     * The conflict forecast for a pair of sessions (or a session against its base branch, when
+     * {@code other} is empty) changed: a merge that was clean would now conflict, or the other way round.
+     */
+    record ForecastChanged(Instant at, String session, String other, ForecastMatrix.Cell cell) implements OrchestratorEvent {
+        public ForecastChanged {
+            Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(session, "session");
+            Objects.requireNonNull(other, "other");
+            Objects.requireNonNull(cell, "cell");
         }
     }
 

@@ -19,12 +19,21 @@ import java.util.Set;
  *
  * @param takenAt  when the snapshot was taken
  * @param sessions the sessions, in the order their features were added
+ * @param overlaps files that two sessions change at once
+ * @param forecast the latest conflict forecast for every pair of live sessions and each against its base
  */
-public record StatusSnapshot(Instant takenAt, List<Session> sessions) {
+public record StatusSnapshot(Instant takenAt, List<Session> sessions, List<Overlap> overlaps, ForecastMatrix forecast) {
 
     public StatusSnapshot {
         Objects.requireNonNull(takenAt, "takenAt");
         sessions = List.copyOf(sessions);
+        overlaps = List.copyOf(overlaps);
+        Objects.requireNonNull(forecast, "forecast");
+    }
+
+    /** Sessions only, with no overlaps and an empty forecast. */
+    public StatusSnapshot(Instant takenAt, List<Session> sessions) {
+        this(takenAt, sessions, List.of(), ForecastMatrix.empty());
     }
 
     /** The session of that name, if it is in the snapshot. */
@@ -98,6 +107,13 @@ public record StatusSnapshot(Instant takenAt, List<Session> sessions) {
             String state = s.state() + (s.work() == Session.Work.QUEUED && s.state() != SessionState.QUEUED ? "+queued"
                     : s.work() == Session.Work.RUNNING && s.state().isSettled() ? "+working" : "");
             out.append(String.format(Locale.ROOT, format, s.name(), state, progress, String.format(Locale.ROOT, "$%.2f", s.costUsd()), message));
+        }
+        for (Overlap o : overlaps) {
+            out.append("overlap: ").append(o).append('\n');
+        }
+        for (ForecastMatrix.Cell c : forecast.conflicts()) {
+            out.append("conflict forecast: ").append(c.name()).append(" x ").append(c.other()).append(": ")
+                    .append(String.join(", ", c.conflictingPaths())).append('\n');
         }
         return out.toString();
     }

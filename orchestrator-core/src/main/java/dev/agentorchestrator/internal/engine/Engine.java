@@ -4,6 +4,7 @@ import dev.agentorchestrator.AwaitTimeoutException;
 import dev.agentorchestrator.ConfigurationException;
 import dev.agentorchestrator.Events;
 import dev.agentorchestrator.Feature;
+import dev.agentorchestrator.ForecastMatrix;
 import dev.agentorchestrator.GitException;
 import dev.agentorchestrator.IllegalStateTransitionException;
 import dev.agentorchestrator.InvalidFeatureNameException;
@@ -11,6 +12,7 @@ import dev.agentorchestrator.Orchestrator;
 import dev.agentorchestrator.OrchestratorClosedException;
 import dev.agentorchestrator.OrchestratorEvent;
 import dev.agentorchestrator.OrchestratorException;
+import dev.agentorchestrator.Overlap;
 import dev.agentorchestrator.RemoveRequest;
 import dev.agentorchestrator.Session;
 import dev.agentorchestrator.SessionState;
@@ -68,6 +70,7 @@ public final class Engine implements Orchestrator {
     private final String defaultBase;
     private final ExecutorService workers;
     private final ExecutorService ownedListenerExecutor;
+    private final Coordinator coordinator;
     private final Thread shutdownHook;
     private final Object addLock = new Object();
     private volatile boolean closed;
@@ -124,6 +127,7 @@ public final class Engine implements Orchestrator {
         runner.pipeline(Pipeline.assemble(config, lifecycle, provisioner, git, store, agents, events, retries,
                 limiters.timeLimiter("agent-turn"), ci, ciSlots, reactor));
         scheduler.dispatchTo(runner::start);
+        this.coordinator = new Coordinator(git, lifecycle, events, config.overlapPolicy(), this::prompt);
         this.shutdownHook = new Thread(this::closeQuietly, "orchestrator-shutdown");
     }
 
@@ -162,6 +166,7 @@ public final class Engine implements Orchestrator {
                     engine::addFeature);
             Runtime.getRuntime().addShutdownHook(engine.shutdownHook);
             engine.scheduler.pump();
+            engine.coordinator.refreshSoon();
             return engine;
         } catch (RuntimeException e) {
             if (store != null && config.stateStore().isEmpty()) {
@@ -382,7 +387,18 @@ public final class Engine implements Orchestrator {
 
     @Override
     public StatusSnapshot status() {
-        return lifecycle.snapshot();
+        StatusSnapshot sessions = lifecycle.snapshot();
+        return new StatusSnapshot(sessions.takenAt(), sessions.sessions(), coordinator.overlaps(), coordinator.forecast());
+    }
+
+    @Override
+    public ForecastMatrix forecast() {
+        return coordinator.forecast();
+    }
+
+    @Override
+    public List<Overlap> overlaps() {
+        return coordinator.overlaps();
     }
 
     @Override
@@ -448,6 +464,7 @@ public final class Engine implements Orchestrator {
         live.parallelStream().forEach(runner::interrupt);
         awaitQuietly(snapshot -> runner.liveSessions().isEmpty(), config.stopGrace().plusSeconds(30));
         workers.shutdown();
+        coordinator.close();
         try {
             workers.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

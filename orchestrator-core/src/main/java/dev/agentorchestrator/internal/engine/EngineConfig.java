@@ -3,6 +3,7 @@ package dev.agentorchestrator.internal.engine;
 import dev.agentorchestrator.Budget;
 import dev.agentorchestrator.Feature;
 import dev.agentorchestrator.OrchestratorEvent;
+import dev.agentorchestrator.OverlapPolicy;
 import dev.agentorchestrator.UncommittedWork;
 import dev.agentorchestrator.WorktreeSetup;
 import dev.agentorchestrator.spi.AgentLauncher;
@@ -45,5 +46,6 @@ public record EngineConfig(
         List<Reaction> reactions,
         int maxReactionAttempts,
         UncommittedWork uncommittedWork,
-        Budget budget) {
+        Budget budget,
+        OverlapPolicy overlapPolicy) {
 }
