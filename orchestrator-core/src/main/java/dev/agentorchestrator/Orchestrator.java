@@ -191,7 +191,7 @@ public interface Orchestrator extends AutoCloseable {
         private final List<Consumer<? super OrchestratorEvent>> listeners = new ArrayList<>();
         private final Map<SessionStep.Phase, List<SessionStep>> steps = new EnumMap<>(SessionStep.Phase.class);
         private int maxParallelCi = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
-        private List<Reaction> reactions = List.of(Reactions.ciFailureFeedback(), Reactions.turnFailureFeedback());
+        private List<Reaction> reactions = List.of(Reactions.ciFailureFeedback(), Reactions.turnTimeoutFeedback());
         private int maxReactionAttempts = 2;
         private UncommittedWork uncommittedWork = UncommittedWork.ASK_AGENT;
         private Budget budget = Budget.NONE;
@@ -353,7 +353,7 @@ public interface Orchestrator extends AutoCloseable {
 
         /**
          * The reactions to red CI and failed turns, in order; replaces the defaults
-         * ({@link Reactions#ciFailureFeedback()}, {@link Reactions#turnFailureFeedback()}). Give none
+         * ({@link Reactions#ciFailureFeedback()}, {@link Reactions#turnTimeoutFeedback()}). Give none
          * to react to nothing.
          */
         public Builder reactions(Reaction... reactions) {

@@ -5,7 +5,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The reactions the library ships. {@link #ciFailureFeedback()} and {@link #turnFailureFeedback()}
+ * The reactions the library ships. {@link #ciFailureFeedback()} and {@link #turnTimeoutFeedback()}
  * are on by default; {@code Orchestrator.Builder.reactions(...)} replaces the list.
  */
 public final class Reactions {
@@ -18,8 +18,8 @@ public final class Reactions {
             "{outputTail}",
             "Fix the cause, run the tests yourself, and commit the fix.");
 
-    /** The default follow-up for a failed turn. */
-    public static final String DEFAULT_TURN_TEMPLATE = "Your last turn ended with an error: {reason}. Continue the task"
+    /** The default follow-up for a turn that ran over the time limit. */
+    public static final String DEFAULT_TURN_TEMPLATE = "Your last turn was stopped: {reason}. Continue the task"
             + " from where you were; commit your work when it is done.";
 
     private Reactions() {
@@ -63,17 +63,20 @@ public final class Reactions {
         };
     }
 
-    /** Asks the agent to go on after its turn failed (an error it reported, the time limit). */
-    public static Reaction turnFailureFeedback() {
+    /**
+     * Asks the agent to go on after its turn ran over the time limit. A turn that failed with the
+     * agent's own error is left to a person (a retry would most often fail the same way).
+     */
+    public static Reaction turnTimeoutFeedback() {
         return new Reaction() {
             @Override
             public String name() {
-                return "turn-failure-feedback";
+                return "turn-timeout-feedback";
             }
 
             @Override
             public Optional<Action> react(Trigger t) {
-                if (t.kind() != Kind.TURN_FAILED || t.session().agentSessionId().isEmpty()) {
+                if (t.kind() != Kind.TURN_TIMED_OUT || t.session().agentSessionId().isEmpty()) {
                     return Optional.empty(); // without a conversation to resume, a retry would start the task over
                 }
                 return Optional.of(new Action.FollowUp(DEFAULT_TURN_TEMPLATE.replace("{reason}", t.reason())));

@@ -9,7 +9,7 @@ import java.util.Optional;
  * Decides what the orchestrator does by itself when a session's work goes wrong, so that a person
  * does not have to relay the message: send the agent a follow-up prompt, or mark the session as
  * needing a person. The library ships {@link dev.agentorchestrator.Reactions#ciFailureFeedback()}
- * and {@link dev.agentorchestrator.Reactions#turnFailureFeedback()}; a host adds its own with
+ * and {@link dev.agentorchestrator.Reactions#turnTimeoutFeedback()}; a host adds its own with
  * {@code Orchestrator.Builder.reaction(...)}. Reactions are asked in the order they were added;
  * the first that answers wins.
  *
@@ -30,8 +30,10 @@ public interface Reaction {
     enum Kind {
         /** A CI run on the session's branch head was red (failed, errored, timed out). */
         CI_RED,
-        /** The agent's turn failed (its own error, the time limit). */
-        TURN_FAILED
+        /** The agent's turn failed with its own error. */
+        TURN_FAILED,
+        /** The agent's turn ran over the session time limit and was stopped. */
+        TURN_TIMED_OUT
     }
 
     /**

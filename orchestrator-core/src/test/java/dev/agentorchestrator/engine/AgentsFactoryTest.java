@@ -39,6 +39,7 @@ class AgentsFactoryTest {
         try (Orchestrator o = Orchestrator.builder().repo(repo).git(new GitCliBackend()).ci(Ci.none())
                 .agent(Agents.command("bash", "-c", "printf '%s' \"$1\" > prompt.txt; echo wrote it", "agent", "{prompt}"))
                 .listener(seen::add)
+                .uncommittedWork(dev.agentorchestrator.UncommittedWork.FLAG)
                 .feature("cmd", "it's \"quoted\" $(not run)")
                 .start()) {
             Session s = o.await("cmd", Duration.ofSeconds(30));

@@ -52,7 +52,8 @@ class CoordinationTest {
                     && fo.session().equals("shared-b") && fo.otherSessions().equals(List.of("shared-a"))
                     && fo.files().equals(List.of("src/app.txt"))));
 
-            Await.until("the forecast", Duration.ofSeconds(30), () -> o.forecast().pair("shared-a", "shared-b").isPresent());
+            Await.until("the forecast of both finished branches", Duration.ofSeconds(30), () -> o.forecast()
+                    .pair("shared-a", "shared-b").map(c -> c.outcome() == ForecastMatrix.Outcome.CONFLICT).orElse(false));
             ForecastMatrix forecast = o.forecast();
             ForecastMatrix.Cell cell = forecast.pair("shared-a", "shared-b").orElseThrow();
             assertEquals(ForecastMatrix.Outcome.CONFLICT, cell.outcome());
@@ -66,8 +67,10 @@ class CoordinationTest {
             assertEquals(o.overlaps(), status.overlaps());
             assertTrue(status.toTable().contains("overlap: shared-a & shared-b: src/app.txt"), status.toTable());
             assertTrue(status.toTable().contains("conflict forecast: shared-a x shared-b: src/app.txt"), status.toTable());
-            String real = f.git("merge-tree", "--write-tree", "--name-only", "feature/shared-a", "feature/shared-b");
-            assertTrue(real.contains("src/app.txt"), "git agrees: " + real);
+            var real = dev.agentorchestrator.testing.TestRepos.tryGit(f.repo, "merge-tree", "--write-tree", "--name-only",
+                    "feature/shared-a", "feature/shared-b");
+            assertEquals(1, real.exitCode(), "git agrees that the merge conflicts");
+            assertTrue(real.stdout().contains("src/app.txt"), "git names the same file: " + real.stdout());
         }
     }
 

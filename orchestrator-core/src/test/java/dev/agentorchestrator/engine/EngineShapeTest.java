@@ -67,7 +67,7 @@ class EngineShapeTest {
     @Test
     void redCiLeavesTheSessionIdleWithItsResultAndAFixTurnsItGreen() {
         EngineFixture f = new EngineFixture(tmp);
-        try (Orchestrator o = f.start(f.builder().agent(ScriptAgent.of(FIXING_AGENT))
+        try (Orchestrator o = f.start(f.builder().agent(ScriptAgent.of(FIXING_AGENT)).reactions()
                 .ci(Ci.command("bash", "-c", "test -f fixed.txt")).feature("auth", "write auth"))) {
             Session red = o.await("auth", Duration.ofSeconds(60));
             assertEquals(IDLE, red.state(), red.toString());
@@ -292,6 +292,12 @@ class EngineShapeTest {
             StatusSnapshot all = o.awaitAll(Duration.ofSeconds(60));
             Await.until("every event delivered", Duration.ofSeconds(10), () -> f.events.stream()
                     .filter(e -> e instanceof OrchestratorEvent.SlotReleased).count() == 6);
+            // The last write of a work (its end) may still be on its way to the listener.
+            Await.until("each session's stored revision is delivered", Duration.ofSeconds(10), () -> all.sessions().stream()
+                    .allMatch(s -> f.events.stream().anyMatch(e -> e instanceof OrchestratorEvent.SessionUpdated u
+                            && u.session().equals(s.name()) && u.snapshot().revision() == o.session(s.name()).revision()
+                            || e instanceof OrchestratorEvent.StateChanged c && c.session().equals(s.name())
+                            && c.revision() == o.session(s.name()).revision())));
             Map<String, Long> last = new HashMap<>();
             for (OrchestratorEvent e : List.copyOf(f.events)) {
                 long revision = e instanceof OrchestratorEvent.StateChanged c ? c.revision()
@@ -303,7 +309,7 @@ class EngineShapeTest {
                 }
             }
             for (Session s : all.sessions()) {
-                assertEquals(s.revision(), last.get(s.name()), "the last event carries the stored revision of " + s.name());
+                assertEquals(o.session(s.name()).revision(), last.get(s.name()), "the last event carries the stored revision of " + s.name());
             }
             long acquired = f.events.stream().filter(e -> e instanceof OrchestratorEvent.SlotAcquired).count();
             assertEquals(6, acquired);

@@ -225,6 +225,8 @@ class OrchestratorRunTest {
             Session s = o.await("slow", Duration.ofSeconds(30));
             assertEquals(FAILED, s.state());
             assertTrue(s.message().contains("time limit"), s.message());
+            // The default reaction asked the agent twice to go on, then handed the session to a person.
+            assertTrue(s.attention().contains("after 2 follow-ups"), s.attention());
         }
     }
 

@@ -99,7 +99,8 @@ final class AgentTurnStep implements SessionRunner.Step {
             if (last == AgentExit.Outcome.FAILED || last == AgentExit.Outcome.STOPPED) {
                 work.permit.release();
                 if (last == AgentExit.Outcome.FAILED && work.record().state() == SessionState.FAILED) {
-                    reactor.react(r.name(), Reaction.Kind.TURN_FAILED, Optional.empty(), work.record().message());
+                    reactor.react(r.name(), work.timedOut ? Reaction.Kind.TURN_TIMED_OUT : Reaction.Kind.TURN_FAILED,
+                            Optional.empty(), work.record().message());
                 }
                 return;
             }
@@ -173,6 +174,7 @@ final class AgentTurnStep implements SessionRunner.Step {
         try {
             exit = timeLimiter.executeFutureSupplier(process::exit);
         } catch (TimeoutException e) {
+            work.timedOut = true;
             process.stop(stopGrace);
             exit = new AgentExit(AgentExit.Outcome.FAILED, -1, "the agent's turn exceeded the session time limit of "
                     + sessionTimeout + " and was stopped", sessionTimeout);

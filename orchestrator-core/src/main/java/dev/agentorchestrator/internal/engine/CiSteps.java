@@ -57,7 +57,9 @@ final class CiSteps {
         public void run(SessionRunner.Chain chain) {
             SessionRecord s = chain.work().record();
             Path worktree = s.worktree().orElseThrow();
-            List<ChangedFile> dirty = git.uncommittedChanges(worktree);
+            // Files the setup copied in (an .env, local settings) are the worktree's own, never the agent's work to commit.
+            List<ChangedFile> dirty = git.uncommittedChanges(worktree).stream()
+                    .filter(f -> !s.setup().copyFiles().contains(f.path())).toList();
             if (!dirty.isEmpty()) {
                 String files = dirty.size() + " file(s): " + String.join(", ", dirty.stream().limit(10)
                         .map(ChangedFile::path).toList()) + (dirty.size() > 10 ? ", ..." : "");

@@ -1,6 +1,7 @@
 package dev.agentorchestrator.internal.engine;
 
 import dev.agentorchestrator.Session;
+import dev.agentorchestrator.SessionState;
 import dev.agentorchestrator.UnknownSessionException;
 import dev.agentorchestrator.spi.AgentProcess;
 import dev.agentorchestrator.spi.SessionRecord;
@@ -88,7 +89,13 @@ final class SessionRunner {
         } catch (RuntimeException e) {
             log.error("session {} failed unexpectedly", name, e);
             try {
-                work.fail("unexpected error in the orchestrator: " + e);
+                // Never a loop: what was waiting is dropped with the reason, whatever the state allows.
+                lifecycle.change(name, "", r -> {
+                    SessionRecord.Builder b = r.toBuilder().pendingPrompts(List.of()).agentHandle(null).ciRequested(false)
+                            .attention("the orchestrator failed on this session: " + e);
+                    return r.state() != SessionState.FAILED && r.state().canMoveTo(SessionState.FAILED)
+                            ? b.state(SessionState.FAILED).message("unexpected error in the orchestrator: " + e) : b;
+                });
             } catch (RuntimeException again) {
                 log.error("session {} could not be marked FAILED", name, again);
             }
@@ -165,6 +172,8 @@ final class SessionRunner {
         private boolean interruptible;
         /** The branch head the commit check found, for CI. */
         volatile String commit;
+        /** The last turn ran over the session time limit. */
+        volatile boolean timedOut;
 
         Work(String name, Scheduler.Permit permit, Thread thread) {
             this.name = name;

@@ -37,7 +37,7 @@ enum Transition {
     ASKED(WAITING_FOR_INPUT, RUNNING),
     /** The agent, its launch, the time limit, the worktree or the setup failed. */
     FAILED_WITH(FAILED, QUEUED, CREATING_WORKTREE, RUNNING, WAITING_FOR_INPUT, IDLE, TESTING, READY_TO_MERGE,
-            STOPPED, INTERRUPTED),
+            FAILED, STOPPED, INTERRUPTED),
     /** CI started on the branch head. */
     TEST(TESTING, IDLE, READY_TO_MERGE),
     /** CI passed (or was already green for this commit, or none is configured). */
