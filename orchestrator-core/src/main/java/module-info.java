@@ -11,6 +11,7 @@ module dev.agentorchestrator.core {
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;
     requires java.xml;
+    requires java.net.http;
 
     exports dev.agentorchestrator;
     exports dev.agentorchestrator.spi;
@@ -18,6 +19,7 @@ module dev.agentorchestrator.core {
     exports dev.agentorchestrator.git;
     exports dev.agentorchestrator.ci;
     exports dev.agentorchestrator.store;
+    exports dev.agentorchestrator.notify;
     // Both git backends write one journal format for all-or-nothing worktree creation.
     exports dev.agentorchestrator.internal.git to dev.agentorchestrator.jgit;
 

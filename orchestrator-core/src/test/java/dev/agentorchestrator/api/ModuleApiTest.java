@@ -22,7 +22,7 @@ class ModuleApiTest {
         Set<String> exported = module.exports().stream().filter(e -> !e.isQualified())
                 .map(ModuleDescriptor.Exports::source).collect(Collectors.toCollection(TreeSet::new));
         assertEquals(new TreeSet<>(Set.of("dev.agentorchestrator", "dev.agentorchestrator.spi", "dev.agentorchestrator.agents",
-                "dev.agentorchestrator.git", "dev.agentorchestrator.ci", "dev.agentorchestrator.store")), exported);
+                "dev.agentorchestrator.git", "dev.agentorchestrator.ci", "dev.agentorchestrator.store", "dev.agentorchestrator.notify")), exported);
         assertEquals(Set.of("dev.agentorchestrator.internal.git -> [dev.agentorchestrator.jgit]"), module.exports().stream()
                 .filter(ModuleDescriptor.Exports::isQualified).map(e -> e.source() + " -> " + e.targets())
                 .collect(Collectors.toSet()), "only the git plumbing, and only to the JGit backend");
