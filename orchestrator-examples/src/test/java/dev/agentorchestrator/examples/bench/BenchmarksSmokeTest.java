@@ -23,6 +23,7 @@ class BenchmarksSmokeTest {
             dir.resolve("scratch").toString()}));
 
         String doc = Files.readString(out, StandardCharsets.UTF_8);
+        System.out.println(doc); // in the test's output file, for a look at the quick figures
         assertTrue(doc.contains(Benchmarks.COMMAND), "the command is at the top");
         for (var section : Benchmarks.SECTIONS.entrySet()) {
             String open = "<!-- bench:" + section.getKey() + " -->";
