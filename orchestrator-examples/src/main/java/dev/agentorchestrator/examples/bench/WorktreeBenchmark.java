@@ -48,6 +48,11 @@ public final class WorktreeBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        System.out.println(run(args));
+    }
+
+    /** Runs the benchmark with these options and returns its Markdown report (used by {@link Benchmarks} too). */
+    static String run(String[] args) throws IOException, InterruptedException {
         Options options = parse(args);
         Path repoDir = options.dir().resolve("repo");
         System.err.printf(Locale.ROOT, "generating %d files in %s ...%n", options.files(), repoDir);
@@ -71,7 +76,7 @@ public final class WorktreeBenchmark {
                     }
                 }
             }
-            System.out.println(report(options, bytes, samples));
+            return report(options, bytes, samples);
         } finally {
             if (!options.keep()) {
                 deleteRecursively(options.dir());
