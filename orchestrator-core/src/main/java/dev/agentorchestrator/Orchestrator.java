@@ -5,6 +5,7 @@ import dev.agentorchestrator.internal.engine.Engine;
 import dev.agentorchestrator.spi.AgentLauncher;
 import dev.agentorchestrator.spi.CiRunner;
 import dev.agentorchestrator.spi.GitBackend;
+import dev.agentorchestrator.spi.Notifier;
 import dev.agentorchestrator.spi.Reaction;
 import dev.agentorchestrator.spi.SessionStep;
 import dev.agentorchestrator.spi.StateStore;
@@ -196,6 +197,7 @@ public interface Orchestrator extends AutoCloseable {
         private UncommittedWork uncommittedWork = UncommittedWork.ASK_AGENT;
         private Budget budget = Budget.NONE;
         private OverlapPolicy overlapPolicy = OverlapPolicy.WARN;
+        private final List<Notifier> notifiers = new ArrayList<>();
 
         private Builder() {
         }
@@ -390,6 +392,16 @@ public interface Orchestrator extends AutoCloseable {
             return this;
         }
 
+        /**
+         * Tells a person when a session waits for input, needs attention, is ready to merge, is
+         * merged, or when everything is settled; for example {@code WebhookNotifier.to(uri).build()}.
+         * Notifiers run on their own thread; a slow or failing one never delays the sessions.
+         */
+        public Builder notifier(Notifier notifier) {
+            notifiers.add(Objects.requireNonNull(notifier, "notifier"));
+            return this;
+        }
+
         /** What to do when sessions change the same files. Default {@link OverlapPolicy#WARN}. */
         public Builder overlapPolicy(OverlapPolicy policy) {
             this.overlapPolicy = Objects.requireNonNull(policy, "overlapPolicy");
@@ -454,7 +466,7 @@ public interface Orchestrator extends AutoCloseable {
                     maxParallelSessions, Optional.ofNullable(worktreesDirectory), branchPrefix,
                     Optional.ofNullable(baseBranch), setup, sessionTimeout, ciTimeout, stopGrace, launchRetry,
                     Map.copyOf(agentEnvironment), Optional.ofNullable(listenerExecutor), List.copyOf(listeners),
-                    copyOf(steps), maxParallelCi, reactions, maxReactionAttempts, uncommittedWork, budget, overlapPolicy);
+                    copyOf(steps), maxParallelCi, reactions, maxReactionAttempts, uncommittedWork, budget, overlapPolicy, List.copyOf(notifiers));
             return Engine.start(config);
         }
 

@@ -18,6 +18,7 @@ import dev.agentorchestrator.Session;
 import dev.agentorchestrator.SessionState;
 import dev.agentorchestrator.StatusSnapshot;
 import dev.agentorchestrator.WorktreeSetup;
+import dev.agentorchestrator.internal.notify.NotificationBridge;
 import dev.agentorchestrator.spi.AgentLauncher;
 import dev.agentorchestrator.spi.CiRunner;
 import dev.agentorchestrator.spi.GitBackend;
@@ -71,6 +72,7 @@ public final class Engine implements Orchestrator {
     private final ExecutorService workers;
     private final ExecutorService ownedListenerExecutor;
     private final Coordinator coordinator;
+    private final AutoCloseable notifications;
     private final Thread shutdownHook;
     private final Object addLock = new Object();
     private volatile boolean closed;
@@ -128,6 +130,7 @@ public final class Engine implements Orchestrator {
                 limiters.timeLimiter("agent-turn"), ci, ciSlots, reactor));
         scheduler.dispatchTo(runner::start);
         this.coordinator = new Coordinator(git, lifecycle, events, config.overlapPolicy(), this::prompt);
+        this.notifications = NotificationBridge.start(events, this::status, config.notifiers());
         this.shutdownHook = new Thread(this::closeQuietly, "orchestrator-shutdown");
     }
 
@@ -451,6 +454,12 @@ public final class Engine implements Orchestrator {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException shuttingDown) {
             // the JVM is exiting and this is the hook itself
+        }
+        // Notifications first: the interruptions that follow are not news for a person, nor "all settled".
+        try {
+            notifications.close();
+        } catch (Exception e) {
+            log.warn("closing the notifications failed", e);
         }
         scheduler.close();
         List<String> live = runner.liveSessions();

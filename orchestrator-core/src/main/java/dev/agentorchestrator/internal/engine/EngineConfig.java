@@ -9,6 +9,7 @@ import dev.agentorchestrator.WorktreeSetup;
 import dev.agentorchestrator.spi.AgentLauncher;
 import dev.agentorchestrator.spi.CiRunner;
 import dev.agentorchestrator.spi.GitBackend;
+import dev.agentorchestrator.spi.Notifier;
 import dev.agentorchestrator.spi.Reaction;
 import dev.agentorchestrator.spi.SessionStep;
 import dev.agentorchestrator.spi.StateStore;
@@ -47,5 +48,6 @@ public record EngineConfig(
         int maxReactionAttempts,
         UncommittedWork uncommittedWork,
         Budget budget,
-        OverlapPolicy overlapPolicy) {
+        OverlapPolicy overlapPolicy,
+        List<Notifier> notifiers) {
 }
