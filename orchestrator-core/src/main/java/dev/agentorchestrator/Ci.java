@@ -43,7 +43,9 @@ public final class Ci {
             @Override
             public CiResult run(CiRequest request) {
                 return CiResult.builder(CiResult.Status.SKIPPED, request.commit())
-                        .summary("CI is switched off (Ci.none())").build();
+                        .summary("no CI is configured (Ci.none()), so this commit was not tested;"
+                                + " configure one with Orchestrator.builder().ci(Ci.command(\"./mvnw\", \"-B\", \"verify\"))"
+                                + " or .ci(Ci.detect())").build();
             }
         };
     }

@@ -31,11 +31,12 @@ public record Feature(String name, String prompt, Optional<String> baseBranch, L
 
     public Feature {
         FeatureNames.check(name);
-        Objects.requireNonNull(prompt, "prompt");
-        if (prompt.isBlank()) {
-            throw new ConfigurationException("Feature '" + name + "': prompt must not be blank; say what the agent should do");
-        }
+        checkPrompt(name, prompt);
         Objects.requireNonNull(baseBranch, "baseBranch");
+        Objects.requireNonNull(dependsOn, "dependsOn");
+        if (dependsOn.stream().anyMatch(Objects::isNull)) {
+            throw new ConfigurationException("Feature '" + name + "': dependsOn holds null; name each feature it needs");
+        }
         dependsOn = List.copyOf(dependsOn);
         for (String d : dependsOn) {
             FeatureNames.check(d);
@@ -48,6 +49,16 @@ public record Feature(String name, String prompt, Optional<String> baseBranch, L
         }
         Objects.requireNonNull(agent, "agent");
         Objects.requireNonNull(setup, "setup");
+    }
+
+    private static void checkPrompt(String name, String prompt) {
+        if (prompt == null) {
+            throw new ConfigurationException("Feature '" + name + "': prompt is null; pass the task for the agent,"
+                    + " for example Feature.of(\"" + name + "\", \"Implement JWT authentication\")");
+        }
+        if (prompt.isBlank()) {
+            throw new ConfigurationException("Feature '" + name + "': prompt must not be blank; say what the agent should do");
+        }
     }
 
     /** A feature with the orchestrator's defaults for everything but name and prompt. */
@@ -69,16 +80,31 @@ public record Feature(String name, String prompt, Optional<String> baseBranch, L
         private WorktreeSetup setup;
 
         private Builder(String name, String prompt) {
+            // Checked here too, so a bad name or prompt is reported where it was written, not at build().
+            FeatureNames.check(name);
+            checkPrompt(name, prompt);
             this.name = name;
             this.prompt = prompt;
         }
 
         public Builder baseBranch(String branch) {
-            this.baseBranch = Objects.requireNonNull(branch, "baseBranch");
+            Objects.requireNonNull(branch, "baseBranch");
+            if (branch.isBlank()) {
+                throw new ConfigurationException("Feature '" + name + "': baseBranch is blank; name a branch such as"
+                        + " baseBranch(\"main\"), or leave it unset for the orchestrator's default");
+            }
+            this.baseBranch = branch;
             return this;
         }
 
         public Builder dependsOn(String... features) {
+            Objects.requireNonNull(features, "dependsOn");
+            for (String f : features) {
+                if (f == null) {
+                    throw new ConfigurationException("Feature '" + name + "': dependsOn(...) was given null;"
+                            + " name each feature it needs, such as dependsOn(\"user-model\")");
+                }
+            }
             dependsOn.addAll(List.of(features));
             return this;
         }

@@ -6,6 +6,9 @@ import java.nio.charset.StandardCharsets;
  * The rules a feature name must follow before anything is written for it. A feature name becomes
  * part of a branch ({@code feature/<name>}) and a folder ({@code <repo>.worktrees/<name>}), so it
  * must satisfy git's ref-name rules ({@code git check-ref-format}) and be safe as a relative path.
+ * Beyond git's rules, a name holds only letters, digits, '-', '_', '.' and '/' (letters and digits of
+ * any script, and symbols such as emoji), no part starts with '-' (it would read as an option), and
+ * no part is a Windows device name ({@code aux}, {@code nul.txt}) or a git name ({@code HEAD}).
  *
  * <p>Each failed rule throws {@link InvalidFeatureNameException} whose {@link
  * InvalidFeatureNameException#rule() rule()} is one of the constants below.
@@ -33,6 +36,26 @@ public final class FeatureNames {
     public static final String RULE_TRAILING_DOT = "no-trailing-dot";
     public static final String RULE_AT_BRACE = "no-at-brace";
     public static final String RULE_AT_ALONE = "not-at-alone";
+    /** Only letters, digits (of any script, and other symbols such as emoji), '-', '_', '.' and '/'. */
+    public static final String RULE_ALLOWED_CHARACTERS = "allowed-characters";
+    /** No part starts with '-', which a command would read as an option ({@code rm -rf}). */
+    public static final String RULE_LEADING_DASH = "no-leading-dash";
+    /** No part is a Windows device name (CON, PRN, AUX, NUL, COM1-9, LPT1-9), with or without extension. */
+    public static final String RULE_RESERVED_NAME = "not-reserved-device-name";
+    /** No part is a name git gives a meaning of its own ({@code HEAD}, {@code FETCH_HEAD}, ...). */
+    public static final String RULE_GIT_SPECIAL = "not-git-special";
+
+    /** ASCII characters a name may hold besides letters and digits. */
+    private static final String ASCII_PUNCTUATION_ALLOWED = "-_./";
+
+    /** Folder names Windows maps to devices whatever their extension ({@code nul.txt} is NUL). */
+    private static final java.util.Set<String> DEVICE_NAMES = java.util.Set.of("CON", "PRN", "AUX", "NUL",
+            "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9",
+            "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9");
+
+    /** Names git resolves before any branch, so {@code git log HEAD} would not mean the feature. */
+    private static final java.util.Set<String> GIT_SPECIAL = java.util.Set.of("HEAD", "FETCH_HEAD", "ORIG_HEAD",
+            "MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD", "BISECT_HEAD", "REBASE_HEAD", "AUTO_MERGE");
 
     private FeatureNames() {
     }
@@ -108,8 +131,39 @@ public final class FeatureNames {
                 throw invalid(name, RULE_LOCK_SUFFIX, "has the part '" + part
                         + "' that ends with '.lock', which git reserves for its lock files");
             }
+            if (part.startsWith("-")) {
+                throw invalid(name, RULE_LEADING_DASH, "has the part '" + part
+                        + "' that starts with '-', which git and other commands would read as an option");
+            }
+            int dot = part.indexOf('.');
+            String stem = (dot < 0 ? part : part.substring(0, dot)).toUpperCase(java.util.Locale.ROOT);
+            if (DEVICE_NAMES.contains(stem)) {
+                throw invalid(name, RULE_RESERVED_NAME, "has the part '" + part + "', which Windows reserves for the device "
+                        + stem + " (with any extension), so its folder could not be made there");
+            }
+            if (GIT_SPECIAL.contains(part.toUpperCase(java.util.Locale.ROOT))) {
+                throw invalid(name, RULE_GIT_SPECIAL, "has the part '" + part
+                        + "', which git gives a meaning of its own (a special ref such as HEAD)");
+            }
+        }
+        int[] codePoints = name.codePoints().toArray();
+        for (int i = 0, index = 0; i < codePoints.length; index += Character.charCount(codePoints[i]), i++) {
+            int cp = codePoints[i];
+            boolean allowed = cp < 0x80
+                    ? Character.isLetterOrDigit(cp) || ASCII_PUNCTUATION_ALLOWED.indexOf(cp) >= 0
+                    : Character.isLetterOrDigit(cp) || isMarkOrSymbol(cp);
+            if (!allowed) {
+                throw invalid(name, RULE_ALLOWED_CHARACTERS, "contains '" + new String(Character.toChars(cp))
+                        + "' at index " + index + ", which shells, URLs or file systems treat specially");
+            }
         }
         return name;
+    }
+
+    private static boolean isMarkOrSymbol(int cp) {
+        int type = Character.getType(cp);
+        return type == Character.NON_SPACING_MARK || type == Character.COMBINING_SPACING_MARK
+                || type == Character.ENCLOSING_MARK || type == Character.OTHER_SYMBOL;
     }
 
     private static boolean validSurrogateAt(String s, int i) {
@@ -129,7 +183,8 @@ public final class FeatureNames {
         return new InvalidFeatureNameException(name, rule,
                 "Invalid feature name " + (name == null ? "null" : "'" + printable(name) + "'") + ": it " + why
                         + " (rule " + rule + "). Use letters, digits, '-', '_' and '.', with '/' only between parts,"
-                        + " for example 'auth-api' or 'ui/dashboard'.");
+                        + " no part starting with '-' or '.', and no part that is a device name such as 'nul'"
+                        + " or a git name such as 'HEAD'; for example 'auth-api' or 'ui/dashboard'.");
     }
 
     private static String printable(String name) {

@@ -19,6 +19,10 @@ public record RemoveRequest(String feature, boolean deleteBranch, boolean forced
 
     public RemoveRequest {
         Objects.requireNonNull(feature, "feature");
+        if (feature.isBlank()) {
+            throw new ConfigurationException("RemoveRequest: feature is blank; name the session to remove,"
+                    + " for example RemoveRequest.of(\"auth-api\")");
+        }
     }
 
     /** Removes worktree, branch (when merged) and record; refuses uncommitted or unmerged work. */

@@ -1,6 +1,7 @@
 package dev.agentorchestrator;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -24,8 +25,12 @@ public record WorktreeSetup(List<String> copyFiles, List<String> command, Durati
     public static final WorktreeSetup NONE = new WorktreeSetup(List.of(), List.of(), DEFAULT_TIMEOUT);
 
     public WorktreeSetup {
-        copyFiles = List.copyOf(copyFiles);
-        command = List.copyOf(command);
+        copyFiles = List.copyOf(noNulls(copyFiles, "copyFiles"));
+        command = List.copyOf(noNulls(command, "command"));
+        if (!command.isEmpty() && command.get(0).isBlank()) {
+            throw new ConfigurationException("WorktreeSetup.command starts with a blank executable; name the program"
+                    + " to run, for example WorktreeSetup.running(\"npm\", \"ci\")");
+        }
         Objects.requireNonNull(timeout, "timeout");
         if (timeout.isNegative() || timeout.isZero()) {
             throw new ConfigurationException("WorktreeSetup.timeout must be positive, was " + timeout);
@@ -38,19 +43,32 @@ public record WorktreeSetup(List<String> copyFiles, List<String> command, Durati
         }
     }
 
+    private static List<String> noNulls(List<String> values, String parameter) {
+        Objects.requireNonNull(values, parameter);
+        for (int i = 0; i < values.size(); i++) {
+            int at = i;
+            Objects.requireNonNull(values.get(i), () -> parameter + "[" + at + "] is null");
+        }
+        return values;
+    }
+
+    private static List<String> listOf(String[] values, String parameter) {
+        return Arrays.asList(Objects.requireNonNull(values, parameter));
+    }
+
     /** Copies these files from the main worktree into each new worktree. */
     public static WorktreeSetup copying(String... files) {
-        return new WorktreeSetup(List.of(files), List.of(), DEFAULT_TIMEOUT);
+        return new WorktreeSetup(listOf(files, "copyFiles"), List.of(), DEFAULT_TIMEOUT);
     }
 
     /** Runs this command in each new worktree. */
     public static WorktreeSetup running(String... command) {
-        return new WorktreeSetup(List.of(), List.of(command), DEFAULT_TIMEOUT);
+        return new WorktreeSetup(List.of(), listOf(command, "command"), DEFAULT_TIMEOUT);
     }
 
     /** A copy that also runs {@code command} after copying. */
     public WorktreeSetup thenRun(String... command) {
-        return new WorktreeSetup(copyFiles, List.of(command), timeout);
+        return new WorktreeSetup(copyFiles, listOf(command, "command"), timeout);
     }
 
     /** A copy with another time limit for the command. */

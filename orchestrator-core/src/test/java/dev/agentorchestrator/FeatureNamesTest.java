@@ -115,7 +115,7 @@ class FeatureNamesTest {
 
     @Test
     void acceptedNamesAreValidGitBranchesUnderFeature(@TempDir Path temp) {
-        List<String> names = List.of("auth-api", "ui/dashboard", "v1.2", "snake_case", "caf\u00e9", "a@b", "x/y/z",
+        List<String> names = List.of("auth-api", "ui/dashboard", "v1.2", "snake_case", "caf\u00e9", "a-b_c.d", "x/y/z", "console", "com10", "nullable", "heads", "my-HEAD",
                 "\u65e5\u672c\u8a9e", "emoji-\ud83d\ude00", "a./b", "n".repeat(100));
         for (String name : names) {
             assertEquals(name, FeatureNames.check(name));
@@ -123,5 +123,46 @@ class FeatureNamesTest {
             TestRepos.Result r = TestRepos.tryGit(temp, "check-ref-format", "--branch", "feature/" + name);
             assertEquals(0, r.exitCode(), "git accepts feature/" + name + ": " + r.output());
         }
+    }
+
+    @Test
+    void onlyLettersDigitsDashUnderscoreDotAndSlashAreAllowed() {
+        for (String name : List.of("it's&ok!#", "a@b", "a$b", "a%b", "a+b", "a=b", "a,b", "a;b", "a(b)", "a{b}",
+                "a]b", "a`b", "a&b", "a!b", "a#b", "\u00bfqu\u00e9")) {
+            assertRefused(name, FeatureNames.RULE_ALLOWED_CHARACTERS);
+        }
+        assertMessageNamesTheName("it's&ok!#", FeatureNames.RULE_ALLOWED_CHARACTERS);
+    }
+
+    @Test
+    void partsStartingWithADashAreRefused() {
+        assertMessageNamesTheName("-rf", FeatureNames.RULE_LEADING_DASH);
+        assertRefused("-", FeatureNames.RULE_LEADING_DASH);
+        assertRefused("ui/--force", FeatureNames.RULE_LEADING_DASH);
+    }
+
+    @Test
+    void windowsDeviceNamesAreRefusedWithAnyExtensionAndCase() {
+        for (String name : List.of("aux", "AUX", "nul.txt", "Con", "prn.tar.gz", "com1", "COM9.log", "lpt1", "ui/nul",
+                "LPT9.x")) {
+            assertRefused(name, FeatureNames.RULE_RESERVED_NAME);
+        }
+        assertMessageNamesTheName("nul.txt", FeatureNames.RULE_RESERVED_NAME);
+    }
+
+    @Test
+    void gitSpecialNamesAreRefused() {
+        for (String name : List.of("HEAD", "head", "ui/HEAD", "FETCH_HEAD", "ORIG_HEAD", "MERGE_HEAD")) {
+            assertRefused(name, FeatureNames.RULE_GIT_SPECIAL);
+        }
+        assertMessageNamesTheName("HEAD", FeatureNames.RULE_GIT_SPECIAL);
+    }
+
+    @Test
+    void theHintInEveryMessageDescribesWhatIsAccepted() {
+        String message = assertThrows(InvalidFeatureNameException.class, () -> FeatureNames.check("-rf")).getMessage();
+        assertTrue(message.contains("Use letters, digits, '-', '_' and '.'"), message);
+        assertTrue(message.contains("starting with '-'"), message);
+        assertTrue(message.contains("'auth-api'"), message);
     }
 }

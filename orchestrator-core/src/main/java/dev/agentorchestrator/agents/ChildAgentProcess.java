@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +40,8 @@ final class ChildAgentProcess implements AgentProcess {
     private final Process process;
     private final OutputInterpreter interpreter;
     private final AgentListener listener;
+    // Replaces the agent's secret values in each line before the listener, the interpreter or a log sees it.
+    private final UnaryOperator<String> redact;
     private final Instant started = Instant.now();
     private final CompletableFuture<AgentExit> exit = new CompletableFuture<>();
     private final CountDownLatch readersDone = new CountDownLatch(2);
@@ -47,7 +50,9 @@ final class ChildAgentProcess implements AgentProcess {
     private final Deque<String> errorTail = new ArrayDeque<>();
     private volatile boolean stopRequested;
 
-    private ChildAgentProcess(String agentName, String handle, Process process, OutputInterpreter interpreter, AgentListener listener) {
+    private ChildAgentProcess(String agentName, String handle, Process process, OutputInterpreter interpreter,
+                              AgentListener listener, UnaryOperator<String> redact) {
+        this.redact = redact;
         this.agentName = agentName;
         this.handle = handle;
         this.process = process;
@@ -56,8 +61,8 @@ final class ChildAgentProcess implements AgentProcess {
     }
 
     static ChildAgentProcess start(String agentName, String handle, Process process, Optional<String> stdin,
-                                   OutputInterpreter interpreter, AgentListener listener) {
-        ChildAgentProcess child = new ChildAgentProcess(agentName, handle, process, interpreter, listener);
+                                   OutputInterpreter interpreter, AgentListener listener, UnaryOperator<String> redact) {
+        ChildAgentProcess child = new ChildAgentProcess(agentName, handle, process, interpreter, listener, redact);
         child.startReader(OutputStream.STDOUT, process.getInputStream());
         child.startReader(OutputStream.STDERR, process.getErrorStream());
         child.feed(stdin);
@@ -89,7 +94,7 @@ final class ChildAgentProcess implements AgentProcess {
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = lines.readLine()) != null) {
-                    deliverLine(stream, line);
+                    deliverLine(stream, redact.apply(line));
                 }
             } catch (IOException e) {
                 log.debug("reading {} of agent {} ({}) ended: {}", stream, agentName, handle, e.toString());

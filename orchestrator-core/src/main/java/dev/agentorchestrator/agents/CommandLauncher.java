@@ -164,13 +164,28 @@ public final class CommandLauncher extends ProcessAgentLauncher {
     }
 
     private String promptArgument(AgentRequest request) {
-        Optional<String> problem = CommandArguments.reasonItCannotBeAnArgument(request.prompt());
+        Optional<String> problem = checkPrompt(request.prompt());
         if (problem.isPresent()) {
             throw new AgentLaunchException("Cannot start agent '" + name + "' for session '" + request.sessionName() + "': "
-                    + problem.get() + ", and its command passes the prompt in an argument ({prompt})."
-                    + " Configure it with promptOnStdin() (or drop {prompt}) if the command can read the prompt from standard input.");
+                    + problem.get());
         }
         return request.prompt();
+    }
+
+    /**
+     * Refuses a prompt that cannot travel in the {@code {prompt}} argument (too long, or not
+     * encodable in the JVM's argument encoding); a launcher that reads the prompt from standard
+     * input accepts every prompt.
+     */
+    @Override
+    public Optional<String> checkPrompt(String prompt) {
+        if (promptOnStdin || prompt == null) {
+            return Optional.empty();
+        }
+        return CommandArguments.reasonItCannotBeAnArgument(prompt).map(reason -> reason
+                + ", and the command of agent '" + name + "' passes the prompt in an argument ({prompt})."
+                + " Shorten the prompt, or configure the launcher with promptOnStdin() (or drop {prompt})"
+                + " if the command can read the prompt from standard input.");
     }
 
     @Override

@@ -43,6 +43,10 @@ import java.util.Optional;
  *   <li>Handles are {@code local:<pid>:<start-epoch-millis>}; {@link #isRunning(String)} and
  *       {@link #end(String, Duration)} work on them from any instance and any process, and never
  *       take a process that merely reuses the pid for the agent.</li>
+ *   <li>The agent inherits only an allow-list of the host's environment ({@link AgentEnvironment}:
+ *       PATH, HOME, locale, proxies, the agents' own API keys...; extend it with the system property
+ *       {@value AgentEnvironment#INHERIT_PROPERTY}), and the values of its secret variables are
+ *       replaced in every line it prints before anyone (listener, transcript, log) sees it.</li>
  *   <li>The agent runs in a process group of its own with a watchdog that ends the group when
  *       this JVM dies, even by SIGKILL (docs/agents.md says how, and what is
  *       guaranteed where).</li>
@@ -94,7 +98,10 @@ public abstract class ProcessAgentLauncher implements AgentLauncher {
         return Optional.empty();
     }
 
-    /** Variables to set for the agent, on top of the host's environment and the request's. */
+    /**
+     * Variables to set for the agent, on top of the request's and of the host's variables that
+     * {@link AgentEnvironment} lets an agent inherit.
+     */
     protected Map<String, String> extraEnvironment(AgentRequest request) {
         return Map.of();
     }
@@ -170,6 +177,9 @@ public abstract class ProcessAgentLauncher implements AgentLauncher {
         Map<String, String> env = new HashMap<>(request.environment());
         env.putAll(extraEnvironment(request));
         ProcessBuilder builder = new ProcessBuilder().directory(directory.toFile());
+        // Only the allowed part of the host's environment (AgentEnvironment), then what was set explicitly.
+        builder.environment().clear();
+        builder.environment().putAll(AgentEnvironment.inherited(System.getenv()));
         builder.environment().putAll(env);
         String executable = command.get(0);
         Path resolved = Executables.resolve(executable, directory, builder.environment().get("PATH"))
@@ -190,7 +200,8 @@ public abstract class ProcessAgentLauncher implements AgentLauncher {
                     + "': running '" + executable + "' failed (" + e.getMessage() + "); " + installHint() + ".", e);
         }
         String handle = LocalAgentHandle.of(process).toString();
-        return ChildAgentProcess.start(name(), handle, process, stdin, interpreter, request.listener());
+        return ChildAgentProcess.start(name(), handle, process, stdin, interpreter, request.listener(),
+                AgentEnvironment.redactor(builder.environment()));
     }
 
     /** True while the local process the handle names runs (and started when the handle says). */

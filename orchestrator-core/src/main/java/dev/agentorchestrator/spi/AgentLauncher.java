@@ -3,6 +3,7 @@ package dev.agentorchestrator.spi;
 import dev.agentorchestrator.AgentLaunchException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Starts a coding agent in a worktree. The library ships launchers for Claude Code (the default),
@@ -42,6 +43,17 @@ public interface AgentLauncher {
      */
     default Map<String, String> settings() {
         return Map.of();
+    }
+
+    /**
+     * Whether this launcher can hand {@code prompt} to its agent: empty when it can, else the
+     * reason and the fix (for example a prompt too long for the command-line argument a command
+     * passes it in). The engine asks before it stores a feature or a follow-up prompt, so a prompt
+     * that could never be delivered is refused at once instead of failing at launch. The default
+     * accepts every prompt.
+     */
+    default Optional<String> checkPrompt(String prompt) {
+        return Optional.empty();
     }
 
     /**

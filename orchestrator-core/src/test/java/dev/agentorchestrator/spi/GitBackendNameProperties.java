@@ -42,7 +42,8 @@ public abstract class GitBackendNameProperties {
             FeatureNames.RULE_CONTROL, FeatureNames.RULE_FORBIDDEN_CHARACTER, FeatureNames.RULE_DOUBLE_DOT,
             FeatureNames.RULE_ABSOLUTE, FeatureNames.RULE_SLASHES, FeatureNames.RULE_DOT_COMPONENT,
             FeatureNames.RULE_LOCK_SUFFIX, FeatureNames.RULE_TRAILING_DOT, FeatureNames.RULE_AT_BRACE,
-            FeatureNames.RULE_AT_ALONE);
+            FeatureNames.RULE_AT_ALONE, FeatureNames.RULE_ALLOWED_CHARACTERS, FeatureNames.RULE_LEADING_DASH,
+            FeatureNames.RULE_RESERVED_NAME, FeatureNames.RULE_GIT_SPECIAL);
 
     /** The backend under test. */
     protected abstract GitBackend backend();
@@ -118,7 +119,8 @@ public abstract class GitBackendNameProperties {
                 "\u00e9".repeat(90), "\u4e2d".repeat(90), "\u4e2d".repeat(60) + "/" + "\u4e2d".repeat(39));
         Arbitrary<String> troublesome = Arbitraries.of("..", ".", ".lock", "@{", "@", " ", "\t", "\n", "\u0000",
                 "\u007f", "\u0085", "~", "^", ":", "?", "*", "[", "\\", "/", "//", "/.", ".lock/", "\u00a0",
-                "\u200b", "\u2028", "\ud800", "\"", "<", "|", "#", "!", "'", "{}", "$", "%");
+                "\u200b", "\u2028", "\ud800", "\"", "<", "|", "#", "!", "'", "{}", "$", "%", "-", "HEAD", "nul", "aux.txt",
+                "&", "@");
         Arbitrary<String> inserted = Combinators.combine(valid, troublesome, Arbitraries.integers().between(0, 40))
                 .as((name, piece, at) -> {
                     int i = at % (name.length() + 1);

@@ -150,7 +150,11 @@ public final class Engine implements Orchestrator {
         GitRepository git = backend.open(config.repo());
         EngineLock lock = null;
         StateStore store = null;
+        // Issue 15 (bad input): what this start made in the git dir, removed again if the start fails.
+        StateFolder stateFolder = null;
         try {
+            checkBaseBranch(config, git);
+            stateFolder = StateFolder.before(git.commonDir());
             lock = EngineLock.acquire(git.commonDir());
             Path commonDir = git.commonDir();
             // A create that a killed host left half done is rolled back before any session is looked at.
@@ -178,9 +182,28 @@ public final class Engine implements Orchestrator {
             if (lock != null) {
                 lock.close();
             }
+            if (stateFolder != null && lock != null) { // without the lock, the folder may be another engine's
+                stateFolder.removeIfCreated(e);
+            }
             git.close();
             throw e;
         }
+    }
+
+    /** Issue 15 (bad input): a base branch given on the builder must resolve before anything is written. */
+    private static void checkBaseBranch(EngineConfig config, GitRepository git) {
+        Optional<String> base = config.baseBranch();
+        // A repository without commits may start: addFeature then says to make a first commit.
+        if (base.isEmpty() || git.resolve(base.get()).isPresent() || git.resolve("HEAD").isEmpty()) {
+            return;
+        }
+        java.util.Set<String> known = new java.util.TreeSet<>();
+        git.currentBranch().ifPresent(known::add);
+        git.listWorktrees().forEach(w -> w.branch().ifPresent(known::add));
+        throw new ConfigurationException("baseBranch '" + base.get() + "' is not a branch or commit of " + git.workTree()
+                + "; branches checked out there: " + String.join(", ", known)
+                + ". Set Orchestrator.builder().baseBranch(...) to one of them (or another existing branch),"
+                + " or leave it unset to use the branch the main worktree has checked out.");
     }
 
     /**
@@ -259,6 +282,10 @@ public final class Engine implements Orchestrator {
                         + git.workTree() + (git.resolve("HEAD").isEmpty() ? " (the repository has no commits yet; make a first commit)"
                         : "; name an existing branch with Feature.builder(...).baseBranch(...)"));
             }
+            // Issue 15 (bad input): a prompt the launcher could never deliver is refused before anything is stored.
+            feature.agent().orElse(agents.defaultAgent()).checkPrompt(feature.prompt()).ifPresent(reason -> {
+                throw new ConfigurationException("Feature '" + name + "': " + reason);
+            });
             AgentLauncher agent = agents.forNewFeature(name, feature.agent());
             WorktreeSetup setup = feature.setup().orElse(config.setup());
             SessionRecord created = lifecycle.create(SessionRecord.queued(name, feature.prompt(), base,
@@ -295,7 +322,11 @@ public final class Engine implements Orchestrator {
             throw new IllegalStateTransitionException(name, s.state(), SessionState.RUNNING, "Session '" + name + "' is "
                     + s.state() + " and takes no more prompts; add a new feature for more work.");
         }
-        agents.resolve(s); // a session that could not run its agent refuses the prompt now, not at launch
+        AgentLauncher launcher = agents.resolve(s); // a session that could not run its agent refuses the prompt now
+        // Issue 15 (bad input): so does a prompt its launcher could never deliver.
+        launcher.checkPrompt(prompt).ifPresent(reason -> {
+            throw new ConfigurationException("The prompt for session '" + name + "' was refused: " + reason);
+        });
         SessionRecord after = lifecycle.change(name, "", r -> {
             List<String> prompts = new ArrayList<>(r.pendingPrompts());
             prompts.add(prompt);
