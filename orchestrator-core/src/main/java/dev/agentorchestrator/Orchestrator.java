@@ -426,6 +426,10 @@ public interface Orchestrator extends AutoCloseable {
         public Builder agentEnvironment(String name, String value) {
             Objects.requireNonNull(name, "agentEnvironment name");
             Objects.requireNonNull(value, "agentEnvironment value");
+            if (name.isBlank() || name.contains("=") || name.indexOf('\0') >= 0) {
+                throw new ConfigurationException("agentEnvironment name '" + name + "' is not a variable name: it must not be"
+                        + " blank or hold '=' or NUL; for example agentEnvironment(\"ANTHROPIC_BASE_URL\", \"...\")");
+            }
             agentEnvironment.put(name, value);
             return this;
         }

@@ -209,12 +209,10 @@ class BadInputTest {
     }
 
     /**
-     * Found by this suite, left to the owner of the files: Orchestrator.Builder.agentEnvironment
-     * and Engine.findSession/await/awaitAll are outside this change (docs/reliability.md, "Bad input").
+     * Found by this suite and fixed: a blank environment name, a null session name, negative timeouts.
      */
     @Test
-    @org.junit.jupiter.api.Disabled("needs edits in Orchestrator.Builder and Engine outside this change; see docs/reliability.md")
-    void gapsLeftToTheEngineAndTheBuilder() throws Exception {
+    void theBuilderAndTheRunningOrchestratorRefuseBadNamesAndTimeouts() throws Exception {
         refused("agentEnvironment(blank, v)", () -> Orchestrator.builder().agentEnvironment(" ", "v"), "name");
         EngineFixture f = new EngineFixture(tmp);
         try (Orchestrator o = f.start(f.builder().agent(ScriptAgent.of("true")))) {

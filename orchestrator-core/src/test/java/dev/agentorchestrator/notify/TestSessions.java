@@ -33,7 +33,7 @@ final class TestSessions {
                 : state.isActive() ? Session.Work.RUNNING : Session.Work.NONE;
         return new Session(name, "build " + name, "main", "feature/" + name, Optional.of(Path.of("worktrees", name)),
                 List.of(), "script", state, message, work, false, Optional.empty(), new TaskProgress(1, 3, ""), 0.25, 2,
-                ci, List.of(), T0, T0.plusSeconds(revision), T0, revision);
+                ci, List.of(), "", T0, T0.plusSeconds(revision), T0, revision);
     }
 
     /**

@@ -37,6 +37,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -307,6 +308,7 @@ public final class Engine implements Orchestrator {
 
     @Override
     public Optional<Session> findSession(String name) {
+        Objects.requireNonNull(name, "name");
         return lifecycle.find(name).map(SessionRecord::view);
     }
 
@@ -442,6 +444,7 @@ public final class Engine implements Orchestrator {
 
     @Override
     public Session await(String name, Duration timeout) {
+        checkTimeout(timeout);
         lifecycle.get(name);
         boolean ok;
         try {
@@ -460,6 +463,7 @@ public final class Engine implements Orchestrator {
 
     @Override
     public StatusSnapshot awaitAll(Duration timeout) {
+        checkTimeout(timeout);
         boolean ok;
         try {
             ok = lifecycle.awaitCondition(StatusSnapshot::allSettled, timeout);
@@ -473,6 +477,14 @@ public final class Engine implements Orchestrator {
                     .filter(s -> !snapshot.isSettled(s.name())).map(Session::toString).toList());
         }
         return snapshot;
+    }
+
+    private static void checkTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new ConfigurationException("timeout must not be negative, was " + timeout + "; wait with Duration.ofMinutes(10)"
+                    + " or similar, or Duration.ZERO to look without waiting");
+        }
     }
 
     @Override
