@@ -125,6 +125,34 @@ public interface Orchestrator extends AutoCloseable {
     Session runCi(String name);
 
     /**
+     * Merges a finished feature into its base branch, now, on the calling thread. The merged commit
+     * is computed without touching any working tree; the base ref then moves with a compare-and-swap
+     * on the value it had, and worktrees with the base checked out follow. Refusals (CI not green
+     * for the exact branch head, uncommitted changes, a dirty checked-out base, a conflict, a
+     * concurrent change of the base) move nothing and say why in the result. After a merge the
+     * session is MERGED and, by default, its worktree and branch are removed. See docs/merge.md.
+     *
+     * @throws UnknownSessionException when there is no such session
+     */
+    MergeResult merge(MergeRequest request);
+
+    /** Merges with the defaults of {@link MergeRequest#of(String)}. */
+    default MergeResult merge(String feature) {
+        return merge(MergeRequest.of(feature));
+    }
+
+    /**
+     * The merge queue: merges these features one at a time, dependencies first, then in the order
+     * given, each with the defaults of {@link MergeRequest#of(String)}; when a CI runner is set, each
+     * merge result is first tested in a temporary worktree and the base moves only when that run is
+     * green. A refusal does not stop the queue; the features that depend on a refused one are refused too.
+     */
+    List<MergeResult> merge(List<String> features);
+
+    /** The merge queue over every session that is READY_TO_MERGE, in the order they were added. */
+    List<MergeResult> mergeAll();
+
+    /**
      * The latest conflict forecast: for every pair of live sessions, and each against its base
      * branch, whether their merge would be clean, and the conflicting paths when not. Computed in the
      * background (cached by the pair of commits) whenever a branch moves; changes are
@@ -198,6 +226,7 @@ public interface Orchestrator extends AutoCloseable {
         private Budget budget = Budget.NONE;
         private OverlapPolicy overlapPolicy = OverlapPolicy.WARN;
         private final List<Notifier> notifiers = new ArrayList<>();
+        private boolean testMergeResults = true;
 
         private Builder() {
         }
@@ -402,6 +431,16 @@ public interface Orchestrator extends AutoCloseable {
             return this;
         }
 
+        /**
+         * Whether the merge queue tests each merge result with the CI runner (in a temporary
+         * worktree) before the base moves. Default true; without a CI runner ({@code Ci.none()})
+         * nothing is tested.
+         */
+        public Builder testMergeResults(boolean test) {
+            this.testMergeResults = test;
+            return this;
+        }
+
         /** What to do when sessions change the same files. Default {@link OverlapPolicy#WARN}. */
         public Builder overlapPolicy(OverlapPolicy policy) {
             this.overlapPolicy = Objects.requireNonNull(policy, "overlapPolicy");
@@ -470,7 +509,7 @@ public interface Orchestrator extends AutoCloseable {
                     maxParallelSessions, Optional.ofNullable(worktreesDirectory), branchPrefix,
                     Optional.ofNullable(baseBranch), setup, sessionTimeout, ciTimeout, stopGrace, launchRetry,
                     Map.copyOf(agentEnvironment), Optional.ofNullable(listenerExecutor), List.copyOf(listeners),
-                    copyOf(steps), maxParallelCi, reactions, maxReactionAttempts, uncommittedWork, budget, overlapPolicy, List.copyOf(notifiers));
+                    copyOf(steps), maxParallelCi, reactions, maxReactionAttempts, uncommittedWork, budget, overlapPolicy, List.copyOf(notifiers), testMergeResults);
             return Engine.start(config);
         }
 

@@ -169,6 +169,15 @@ public sealed interface OrchestratorEvent {
         }
     }
 
+    /** A merge of the session's branch ended, whatever its outcome (merged, refused, conflict). */
+    record MergeFinished(Instant at, String session, MergeResult result) implements OrchestratorEvent {
+        public MergeFinished {
+            Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(session, "session");
+            Objects.requireNonNull(result, "result");
+        }
+    }
+
     /** The session was removed; its record and transcript are gone. */
     record SessionRemoved(Instant at, String session) implements OrchestratorEvent {
         public SessionRemoved {

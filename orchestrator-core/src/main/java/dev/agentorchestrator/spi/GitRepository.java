@@ -232,4 +232,13 @@ public interface GitRepository extends AutoCloseable {
         throw new dev.agentorchestrator.GitException("This git backend cannot commit a worktree's changes; commit them"
                 + " by hand, or choose UncommittedWork.ASK_AGENT or FLAG");
     }
+
+    /**
+     * The commits reachable from {@code tip} and not from {@code base}, oldest first, as
+     * {@code git rev-list --reverse base..tip} lists them; for replaying a branch onto its base.
+     */
+    default List<String> commitsBetween(String base, String tip) {
+        throw new dev.agentorchestrator.GitException("This git backend cannot list the commits between two revisions;"
+                + " use MergeStrategy.MERGE_COMMIT or SQUASH");
+    }
 }

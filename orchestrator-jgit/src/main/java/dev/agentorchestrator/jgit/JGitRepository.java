@@ -247,6 +247,23 @@ final class JGitRepository implements GitRepository {
     }
 
     @Override
+    public List<String> commitsBetween(String base, String tip) {
+        try (org.eclipse.jgit.revwalk.RevWalk walk = new org.eclipse.jgit.revwalk.RevWalk(main)) {
+            walk.markStart(walk.parseCommit(commit(tip, "tip")));
+            walk.markUninteresting(walk.parseCommit(commit(base, "base")));
+            walk.sort(org.eclipse.jgit.revwalk.RevSort.TOPO, true);
+            walk.sort(org.eclipse.jgit.revwalk.RevSort.REVERSE, true);
+            List<String> out = new java.util.ArrayList<>();
+            for (org.eclipse.jgit.revwalk.RevCommit c : walk) {
+                out.add(c.name());
+            }
+            return out;
+        } catch (java.io.IOException e) {
+            throw new GitException("cannot list the commits between " + base + " and " + tip + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public String commitAll(Path worktree, String message) {
         try (Repository repo = openWorktree(worktree); org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.wrap(repo)) {
             git.add().addFilepattern(".").call();

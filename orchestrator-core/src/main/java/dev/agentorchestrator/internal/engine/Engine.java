@@ -8,6 +8,8 @@ import dev.agentorchestrator.ForecastMatrix;
 import dev.agentorchestrator.GitException;
 import dev.agentorchestrator.IllegalStateTransitionException;
 import dev.agentorchestrator.InvalidFeatureNameException;
+import dev.agentorchestrator.MergeRequest;
+import dev.agentorchestrator.MergeResult;
 import dev.agentorchestrator.Orchestrator;
 import dev.agentorchestrator.OrchestratorClosedException;
 import dev.agentorchestrator.OrchestratorEvent;
@@ -73,6 +75,7 @@ public final class Engine implements Orchestrator {
     private final ExecutorService workers;
     private final ExecutorService ownedListenerExecutor;
     private final Coordinator coordinator;
+    private final Merger merger;
     private final AutoCloseable notifications;
     private final Thread shutdownHook;
     private final Object addLock = new Object();
@@ -127,6 +130,7 @@ public final class Engine implements Orchestrator {
         Bulkhead ciSlots = bulkheads.bulkhead("ci-runs", BulkheadConfig.custom().maxConcurrentCalls(config.maxParallelCi())
                 .maxWaitDuration(config.ciTimeout().multipliedBy(10)).fairCallHandlingStrategyEnabled(true).build());
         Reactor reactor = new Reactor(config.reactions(), config.maxReactionAttempts(), lifecycle, events);
+        this.merger = new Merger(lifecycle, git, events, ci, config.ciTimeout(), store, reactor, config.testMergeResults());
         runner.pipeline(Pipeline.assemble(config, lifecycle, provisioner, git, store, agents, events, retries,
                 limiters.timeLimiter("agent-turn"), ci, ciSlots, reactor));
         scheduler.dispatchTo(runner::start);
@@ -425,6 +429,58 @@ public final class Engine implements Orchestrator {
     public StatusSnapshot status() {
         StatusSnapshot sessions = lifecycle.snapshot();
         return new StatusSnapshot(sessions.takenAt(), sessions.sessions(), coordinator.overlaps(), coordinator.forecast());
+    }
+
+    @Override
+    public MergeResult merge(MergeRequest request) {
+        ensureOpen();
+        Objects.requireNonNull(request, "request");
+        MergeResult r = merger.merge(request, false);
+        coordinator.refreshSoon();
+        return r;
+    }
+
+    @Override
+    public List<MergeResult> merge(List<String> features) {
+        ensureOpen();
+        Objects.requireNonNull(features, "features");
+        features.forEach(f -> lifecycle.get(Objects.requireNonNull(f, "feature")));
+        // Dependencies first: a feature waits in the queue until those it depends on (among these) are merged.
+        List<String> order = new ArrayList<>();
+        List<String> left = new ArrayList<>(features.stream().distinct().toList());
+        while (!left.isEmpty()) {
+            String next = left.stream().filter(f -> lifecycle.get(f).dependsOn().stream().noneMatch(left::contains))
+                    .findFirst().orElse(left.get(0));
+            order.add(next);
+            left.remove(next);
+        }
+        List<MergeResult> results = new ArrayList<>();
+        java.util.Set<String> refused = new java.util.HashSet<>();
+        for (String f : order) {
+            SessionRecord s = lifecycle.get(f);
+            Optional<String> blocker = s.dependsOn().stream().filter(refused::contains).findFirst();
+            MergeResult r;
+            if (blocker.isPresent()) {
+                String base = s.baseBranch();
+                r = new MergeResult(f, MergeResult.Outcome.REFUSED_STATE, base, git.resolve(base).orElse(""), Optional.empty(),
+                        List.of(), "not merged: it depends on '" + blocker.get() + "', which was not merged");
+                events.publish(new OrchestratorEvent.MergeFinished(lifecycle.now(), f, r));
+            } else {
+                r = merger.merge(MergeRequest.of(f), true);
+            }
+            if (!r.merged() && r.outcome() != MergeResult.Outcome.ALREADY_MERGED) {
+                refused.add(f);
+            }
+            results.add(r);
+        }
+        coordinator.refreshSoon();
+        return results;
+    }
+
+    @Override
+    public List<MergeResult> mergeAll() {
+        return merge(lifecycle.all().stream().filter(s -> s.state() == SessionState.READY_TO_MERGE)
+                .map(SessionRecord::name).toList());
     }
 
     @Override

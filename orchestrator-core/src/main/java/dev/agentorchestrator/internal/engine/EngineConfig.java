@@ -49,5 +49,6 @@ public record EngineConfig(
         UncommittedWork uncommittedWork,
         Budget budget,
         OverlapPolicy overlapPolicy,
-        List<Notifier> notifiers) {
+        List<Notifier> notifiers,
+        boolean testMergeResults) {
 }

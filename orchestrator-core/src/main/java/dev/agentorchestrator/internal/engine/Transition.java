@@ -3,6 +3,8 @@ package dev.agentorchestrator.internal.engine;
 import static dev.agentorchestrator.SessionState.CREATING_WORKTREE;
 import static dev.agentorchestrator.SessionState.FAILED;
 import static dev.agentorchestrator.SessionState.IDLE;
+import static dev.agentorchestrator.SessionState.MERGED;
+import static dev.agentorchestrator.SessionState.MERGING;
 import static dev.agentorchestrator.SessionState.INTERRUPTED;
 import static dev.agentorchestrator.SessionState.QUEUED;
 import static dev.agentorchestrator.SessionState.READY_TO_MERGE;
@@ -44,6 +46,12 @@ enum Transition {
     CI_GREEN(READY_TO_MERGE, TESTING, IDLE),
     /** CI failed, errored or timed out. */
     CI_RED(IDLE, TESTING),
+    /** A merge of the session's branch began (the session is READY_TO_MERGE and nothing else works on it). */
+    MERGE_START(MERGING, READY_TO_MERGE),
+    /** The base branch moved to the merged commit. */
+    MERGE_DONE(MERGED, MERGING),
+    /** The merge was refused or conflicted; nothing moved. */
+    MERGE_REFUSED(READY_TO_MERGE, MERGING),
     /** A stop was requested. */
     STOP(STOPPED, QUEUED, CREATING_WORKTREE, RUNNING, WAITING_FOR_INPUT, IDLE, TESTING, READY_TO_MERGE, FAILED,
             INTERRUPTED),

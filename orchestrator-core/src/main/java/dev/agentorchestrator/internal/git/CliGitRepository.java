@@ -209,6 +209,13 @@ public final class CliGitRepository implements GitRepository {
     }
 
     @Override
+    public List<String> commitsBetween(String base, String tip) {
+        String out = git.runOk(workTree, List.of("rev-list", "--reverse", base + ".." + tip),
+                "cannot list the commits between " + base + " and " + tip).stdout();
+        return out.lines().map(String::trim).filter(l -> !l.isEmpty()).toList();
+    }
+
+    @Override
     public String commitAll(Path worktree, String message) {
         Path folder = requireExistingWorktree(worktree);
         git.runOk(folder, List.of("add", "--all"), "cannot stage the changes in worktree " + folder);
