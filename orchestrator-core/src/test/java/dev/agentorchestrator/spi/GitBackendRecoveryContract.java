@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.agentorchestrator.GitException;
 import dev.agentorchestrator.Worktree;
 import dev.agentorchestrator.internal.git.AtomicWorktreeCreate;
+import dev.agentorchestrator.internal.git.AtomicWorktreeRemove;
 import dev.agentorchestrator.testing.GeneratedRepos;
 import dev.agentorchestrator.testing.TestRepos;
 import dev.agentorchestrator.testing.WorktreeChildJvm;
@@ -77,6 +78,41 @@ public abstract class GitBackendRecoveryContract extends GitBackendContractSuppo
             r.deleteBranch("feature/killed", true);
         }
         assertEquals("refs/heads/main " + main + "\n", branches(repo));
+    }
+
+    @Test
+    void aRemovalKilledAtAnyStepLeavesAWholeWorktreeOrNoneListedAndRecoveryFinishesIt() {
+        Path repo = GeneratedRepos.generate(temp.resolve("repo"), 300, 3);
+        String main = head(repo, "main");
+        for (String step : AtomicWorktreeRemove.STEPS) {
+            String when = "after a kill of a removal at step '" + step + "'";
+            Path path = worktreePath(repo, "removed");
+            open(repo).createWorktree(request(repo, "removed", "main"));
+            Path ready = temp.resolve("ready-remove-" + step);
+            try (WorktreeChildJvm child = WorktreeChildJvm.start(temp, "pause-remove", backend().getClass().getName(),
+                    repo.toString(), step, path.toString(), ready.toString())) {
+                child.awaitFile(ready, 120_000);
+                child.killGroup();
+            }
+
+            boolean stillListed = step.equals("journal");
+            assertFsckPasses(repo, when + ", before recovery");
+            assertEquals(stillListed ? List.of(real(repo), real(path)) : List.of(real(repo)), gitWorktreePaths(repo), when);
+            assertEveryWorktreeWhole(repo, stillListed ? List.of(path) : List.of(), when + ", before recovery");
+
+            GitRepository r = open(repo);
+            assertEquals(List.of(), r.recoverIncompleteWorktrees(), "a removal is not a rolled-back create " + when);
+            assertNothingJournaled(repo, when + ", after recovery");
+            assertFsckPasses(repo, when + ", after recovery");
+            assertEquals(List.of(), RepositoryHealth.stagingFolders(path.getParent()), when);
+            assertEquals(stillListed, Files.exists(path), "the folder is gone unless the removal had not begun " + when);
+            assertEquals(main, head(repo, "feature/removed"), "the branch is kept " + when);
+            if (stillListed) {
+                r.removeWorktree(path, false);
+            }
+            assertEquals(List.of(real(repo)), gitWorktreePaths(repo), when + ", after recovery");
+            r.deleteBranch("feature/removed", true);
+        }
     }
 
     @Test

@@ -74,14 +74,14 @@ final class RepositoryHealth {
         }
     }
 
-    /** No create is journaled and nothing is staged under the library's folder. */
+    /** No create or removal is journaled and nothing is staged under the library's folder. */
     static void assertNothingJournaled(Path repo, String when) {
         Path folder = repo.resolve(".git/agent-orchestrator");
         if (!Files.isDirectory(folder)) {
             return;
         }
         try (Stream<Path> files = Files.list(folder)) {
-            List<String> left = files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("creating-")).toList();
+            List<String> left = files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("creating-") || n.startsWith("removing-")).toList();
             assertEquals(List.of(), left, "journals or staged folders " + when);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,6 +1,7 @@
 package dev.agentorchestrator.testing;
 
 import dev.agentorchestrator.internal.git.AtomicWorktreeCreate;
+import dev.agentorchestrator.internal.git.AtomicWorktreeRemove;
 import dev.agentorchestrator.spi.GitBackend;
 import dev.agentorchestrator.spi.GitRepository;
 import dev.agentorchestrator.spi.WorktreeRequest;
@@ -17,6 +18,9 @@ import java.util.concurrent.CountDownLatch;
  *   <li>{@code pause BACKEND REPO STEP PATH BRANCH BASE READY}: creates the worktree, but when the
  *       create reaches STEP (see {@link AtomicWorktreeCreate#STEPS}) creates READY and blocks until
  *       killed;</li>
+ *   <li>{@code pause-remove BACKEND REPO STEP PATH READY}: removes the worktree at PATH (forced),
+ *       but when the removal reaches STEP (see {@link AtomicWorktreeRemove#STEPS}) creates READY
+ *       and blocks until killed;</li>
  *   <li>{@code loop BACKEND REPO FIRST REMOVE_EVERY LOG READY}: creates worktrees {@code w<FIRST>},
  *       {@code w<FIRST+1>}, ... next to REPO on branches {@code feature/w<n>} from {@code main}, and
  *       removes every REMOVE_EVERY-th again (0: never), appending {@code start}, {@code created},
@@ -33,6 +37,7 @@ public final class WorktreeChildMain {
         try (GitRepository repo = backend.open(Path.of(args[2]))) {
             switch (args[0]) {
                 case "pause" -> pause(repo, args[3], Path.of(args[4]), args[5], args[6], Path.of(args[7]));
+                case "pause-remove" -> pauseRemove(repo, args[3], Path.of(args[4]), Path.of(args[5]));
                 case "loop" -> loop(repo, Integer.parseInt(args[3]), Integer.parseInt(args[4]), Path.of(args[5]),
                         Path.of(args[6]));
                 default -> throw new IllegalArgumentException("unknown mode " + args[0]);
@@ -57,6 +62,21 @@ public final class WorktreeChildMain {
                 : new WorktreeRequest(path, branch, base);
         repo.createWorktree(request);
         throw new AssertionError("the create returned, but it should have blocked at step " + step);
+    }
+
+    private static void pauseRemove(GitRepository repo, String step, Path path, Path ready) throws Exception {
+        AtomicWorktreeRemove.onStep(reached -> {
+            if (reached.equals(step)) {
+                try {
+                    Files.createFile(ready);
+                    new CountDownLatch(1).await();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        });
+        repo.removeWorktree(path, true);
+        throw new AssertionError("the removal returned, but it should have blocked at step " + step);
     }
 
     private static void loop(GitRepository repo, int first, int removeEvery, Path log, Path ready) throws Exception {

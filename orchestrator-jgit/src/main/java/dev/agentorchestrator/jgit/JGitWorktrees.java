@@ -3,6 +3,7 @@ package dev.agentorchestrator.jgit;
 import dev.agentorchestrator.ChangedFile;
 import dev.agentorchestrator.GitException;
 import dev.agentorchestrator.Worktree;
+import dev.agentorchestrator.internal.git.AtomicWorktreeRemove;
 import dev.agentorchestrator.internal.git.HalfMadeWorktrees;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -119,6 +120,7 @@ final class JGitWorktrees {
         }
         Path admin = adminRoot().resolve(wt.id());
         try {
+            boolean whole = AtomicWorktreeRemove.pointsBack(wt.path(), admin);
             if (Files.exists(wt.path())) {
                 if (!force) {
                     List<ChangedFile> changes;
@@ -131,7 +133,12 @@ final class JGitWorktrees {
                                 + changes.get(0).path() + "'. Commit or discard them, or remove it with force=true.");
                     }
                 }
-                FileOps.deleteRecursively(wt.path());
+                if (whole) {
+                    // A kill must never leave it listed with files missing, as deleting the files first would.
+                    AtomicWorktreeRemove.remove(repo.commonDir(), admin, wt.path());
+                } else {
+                    FileOps.deleteRecursively(wt.path());
+                }
             }
             FileOps.deleteRecursively(admin);
             FileOps.deleteIfEmpty(adminRoot());

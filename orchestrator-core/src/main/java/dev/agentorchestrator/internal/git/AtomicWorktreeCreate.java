@@ -145,14 +145,17 @@ public final class AtomicWorktreeCreate {
     }
 
     /**
-     * Rolls back every create whose journal no live process holds (see {@link WorktreeJournal}),
-     * and removes staged administrative folders nobody journals any more.
+     * Finishes every removal that was interrupted ({@link AtomicWorktreeRemove#recover}), rolls
+     * back every create whose journal no live process holds (see {@link WorktreeJournal}), and
+     * removes staged administrative folders nobody journals any more.
      *
      * @return the target folders of the creates that were rolled back (not of those that had finished)
      */
     public static List<Path> recover(Path commonDir, Steps steps) throws IOException {
         List<Path> rolledBack = new ArrayList<>();
         IOException failure = null;
+        // A removal that had begun is finished first: its worktree is no longer listed, only its files are left.
+        AtomicWorktreeRemove.recover(commonDir);
         for (WorktreeJournal.Abandoned abandoned : WorktreeJournal.claimAbandoned(commonDir)) {
             WorktreeJournal journal = abandoned.journal();
             try {

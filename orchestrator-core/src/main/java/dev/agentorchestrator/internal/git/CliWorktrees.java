@@ -251,6 +251,20 @@ final class CliWorktrees {
                             + "); commit or discard them, or pass force to throw them away");
                 }
             }
+            Path admin = repo.commonDir().resolve("worktrees").resolve(wt.id());
+            if (!wt.id().isEmpty() && AtomicWorktreeRemove.pointsBack(wt.path(), admin)) {
+                // A whole worktree: removed so that a kill never leaves it listed with files missing,
+                // which 'git worktree remove' (files first, administrative folder last) does.
+                try {
+                    AtomicWorktreeRemove.remove(repo.commonDir(), admin, wt.path());
+                } catch (IOException | RuntimeException e) {
+                    throw new GitException("cannot remove worktree " + wt.path() + ": " + e.getMessage()
+                            + "; check the permissions of " + wt.path() + " and " + admin
+                            + ", then retry (recoverIncompleteWorktrees() finishes a removal that had begun)", e);
+                }
+                HalfMadeWorktrees.checkGone(wt, repo.findWorktree(wt.path()).isPresent());
+                return;
+            }
             List<String> args = new ArrayList<>(List.of("worktree", "remove"));
             if (force) {
                 args.addAll(List.of("--force", "--force")); // twice: once for changes, once for a lock
