@@ -227,6 +227,7 @@ public interface Orchestrator extends AutoCloseable {
         private OverlapPolicy overlapPolicy = OverlapPolicy.WARN;
         private final List<Notifier> notifiers = new ArrayList<>();
         private boolean testMergeResults = true;
+        private Duration stallTimeout = Duration.ofMinutes(10);
 
         private Builder() {
         }
@@ -441,6 +442,15 @@ public interface Orchestrator extends AutoCloseable {
             return this;
         }
 
+        /**
+         * How long an agent may print nothing while its turn runs before it is reported as stalled
+         * ({@link OrchestratorEvent.AgentStalled}, and the session marked as needing attention). Default 10 minutes.
+         */
+        public Builder stallTimeout(Duration timeout) {
+            this.stallTimeout = positive("stallTimeout", timeout);
+            return this;
+        }
+
         /** What to do when sessions change the same files. Default {@link OverlapPolicy#WARN}. */
         public Builder overlapPolicy(OverlapPolicy policy) {
             this.overlapPolicy = Objects.requireNonNull(policy, "overlapPolicy");
@@ -509,7 +519,7 @@ public interface Orchestrator extends AutoCloseable {
                     maxParallelSessions, Optional.ofNullable(worktreesDirectory), branchPrefix,
                     Optional.ofNullable(baseBranch), setup, sessionTimeout, ciTimeout, stopGrace, launchRetry,
                     Map.copyOf(agentEnvironment), Optional.ofNullable(listenerExecutor), List.copyOf(listeners),
-                    copyOf(steps), maxParallelCi, reactions, maxReactionAttempts, uncommittedWork, budget, overlapPolicy, List.copyOf(notifiers), testMergeResults);
+                    copyOf(steps), maxParallelCi, reactions, maxReactionAttempts, uncommittedWork, budget, overlapPolicy, List.copyOf(notifiers), testMergeResults, stallTimeout);
             return Engine.start(config);
         }
 

@@ -178,6 +178,21 @@ public sealed interface OrchestratorEvent {
         }
     }
 
+    /**
+     * The session's agent has printed nothing for longer than {@link Orchestrator.Builder#stallTimeout}
+     * while its turn runs: it may be stuck (a hung tool, a prompt it waits on). The session is marked
+     * as needing attention until the agent prints again or its turn ends.
+     *
+     * @param silentFor how long the agent has been silent
+     */
+    record AgentStalled(Instant at, String session, Duration silentFor) implements OrchestratorEvent {
+        public AgentStalled {
+            Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(session, "session");
+            Objects.requireNonNull(silentFor, "silentFor");
+        }
+    }
+
     /** The session was removed; its record and transcript are gone. */
     record SessionRemoved(Instant at, String session) implements OrchestratorEvent {
         public SessionRemoved {

@@ -159,4 +159,46 @@ class CiReactionsTest {
             assertTrue(o.status().isSettled("spender"));
         }
     }
+
+    @Test
+    void anAgentSilentForLongerThanTheStallTimeoutIsReportedUntilItSpeaksAgain() {
+        EngineFixture f = new EngineFixture(tmp);
+        String slow = "echo SESSION slow; sleep 6; echo x > x.txt; git add x.txt; "
+                + "git -c user.name=A -c user.email=a@example.invalid commit -qm x; echo done";
+        try (Orchestrator o = f.builder().listener(f.events::add).agent(ScriptAgent.of(slow)).stallTimeout(Duration.ofSeconds(2))
+                .feature("quiet", "x").start()) {
+            Await.until("the stall is reported", Duration.ofSeconds(30), () -> f.events.stream()
+                    .anyMatch(e -> e instanceof OrchestratorEvent.AgentStalled s && s.session().equals("quiet")));
+            Await.until("the session shows it", Duration.ofSeconds(10), () -> o.session("quiet").attention().startsWith("stalled:"));
+            Session done = o.await("quiet", Duration.ofSeconds(60));
+            assertEquals(READY_TO_MERGE, done.state());
+            Await.until("the report is cleared once the turn is over", Duration.ofSeconds(10),
+                    () -> o.session("quiet").attention().isEmpty());
+        }
+    }
+
+    @Test
+    void aWebhookHearsThatASessionIsReadyAndThatEverythingIsSettled() throws Exception {
+        java.util.List<String> bodies = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/hook", exchange -> {
+            bodies.add(new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        server.start();
+        try {
+            java.net.URI hook = java.net.URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/hook");
+            EngineFixture f = new EngineFixture(tmp);
+            try (Orchestrator o = f.builder().agent(ScriptAgent.of(LEARNING_AGENT))
+                    .notifier(dev.agentorchestrator.notify.WebhookNotifier.to(hook).build()).feature("notified", "x").start()) {
+                o.await("notified", Duration.ofSeconds(60));
+                Await.until("the webhook is called", Duration.ofSeconds(20), () -> bodies.stream().anyMatch(b -> b.contains("ALL_SETTLED")));
+                assertTrue(bodies.stream().anyMatch(b -> b.contains("READY_TO_MERGE") && b.contains("notified")), bodies.toString());
+            }
+        } finally {
+            server.stop(0);
+        }
+    }
 }

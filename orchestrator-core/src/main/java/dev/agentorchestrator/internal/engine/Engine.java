@@ -76,6 +76,7 @@ public final class Engine implements Orchestrator {
     private final ExecutorService ownedListenerExecutor;
     private final Coordinator coordinator;
     private final Merger merger;
+    private final java.util.concurrent.ScheduledExecutorService watch;
     private final AutoCloseable notifications;
     private final Thread shutdownHook;
     private final Object addLock = new Object();
@@ -136,6 +137,9 @@ public final class Engine implements Orchestrator {
         scheduler.dispatchTo(runner::start);
         this.coordinator = new Coordinator(git, lifecycle, events, config.overlapPolicy(), this::prompt);
         this.notifications = NotificationBridge.start(events, this::status, config.notifiers());
+        this.watch = Executors.newSingleThreadScheduledExecutor(daemon("orchestrator-watch"));
+        long period = Math.max(100, Math.min(30_000, config.stallTimeout().toMillis() / 4));
+        watch.scheduleWithFixedDelay(this::watchForStalls, period, period, TimeUnit.MILLISECONDS);
         this.shutdownHook = new Thread(this::closeQuietly, "orchestrator-shutdown");
     }
 
@@ -572,6 +576,7 @@ public final class Engine implements Orchestrator {
         live.parallelStream().forEach(runner::interrupt);
         awaitQuietly(snapshot -> runner.liveSessions().isEmpty(), config.stopGrace().plusSeconds(30));
         workers.shutdown();
+        watch.shutdownNow();
         coordinator.close();
         try {
             workers.awaitTermination(10, TimeUnit.SECONDS);
@@ -587,6 +592,31 @@ public final class Engine implements Orchestrator {
             ownedListenerExecutor.shutdown();
         }
     }
+
+    /** Reports agents silent for longer than the stall timeout, once per silence; clears the report when they speak again. */
+    private void watchForStalls() {
+        try {
+            java.time.Instant now = lifecycle.now();
+            for (SessionRecord s : lifecycle.all()) {
+                boolean reported = s.attention().startsWith(STALLED);
+                Duration silent = Duration.between(s.lastActivityAt(), now);
+                boolean stalled = s.state() == SessionState.RUNNING && silent.compareTo(config.stallTimeout()) > 0;
+                if (stalled && !reported) {
+                    String why = STALLED + " the agent has printed nothing for " + silent.toSeconds() + " s; it may be stuck"
+                            + " (a hung tool, or a question it waits on). Stop it, or prompt it when its turn ends.";
+                    lifecycle.update(s.name(), b -> b.attention(why));
+                    lifecycle.note(s.name(), why);
+                    events.publish(new OrchestratorEvent.AgentStalled(now, s.name(), silent));
+                } else if (!stalled && reported) {
+                    lifecycle.change(s.name(), "", r -> r.attention().startsWith(STALLED) ? r.toBuilder().attention("") : r.toBuilder());
+                }
+            }
+        } catch (RuntimeException e) {
+            log.debug("the stall watch failed once; it runs again", e);
+        }
+    }
+
+    private static final String STALLED = "stalled:";
 
     private void closeQuietly() {
         try {

@@ -50,5 +50,6 @@ public record EngineConfig(
         Budget budget,
         OverlapPolicy overlapPolicy,
         List<Notifier> notifiers,
-        boolean testMergeResults) {
+        boolean testMergeResults,
+        Duration stallTimeout) {
 }

@@ -127,6 +127,13 @@ public final class NotificationBridge implements AutoCloseable {
             toNotification(changed).ifPresent(this::enqueue);
         } else if (event instanceof OrchestratorEvent.SessionUpdated updated) {
             seen(updated.session(), updated.snapshot().revision());
+            // A reaction that gave up, a budget reached, uncommitted work flagged: the session needs a person.
+            String attention = updated.snapshot().attention();
+            String before = attentionSeen.put(updated.session(), attention);
+            if (!attention.isEmpty() && !attention.equals(before)) {
+                enqueue(Notification.about(Notification.Kind.NEEDS_ATTENTION, updated.snapshot(),
+                        updated.session() + " needs attention: " + oneLine(attention), event.at()));
+            }
         } else if (event instanceof OrchestratorEvent.FeatureAdded added) {
             seen(added.session(), added.snapshot().revision());
         } else if (event instanceof OrchestratorEvent.SessionRemoved removed) {
@@ -144,6 +151,8 @@ public final class NotificationBridge implements AutoCloseable {
         }
         notifyAll(); // close() may be waiting to catch up with the status
     }
+
+    private final java.util.Map<String, String> attentionSeen = new java.util.HashMap<>();
 
     private void seen(String session, long revision) {
         seenRevisions.merge(session, revision, Math::max);
