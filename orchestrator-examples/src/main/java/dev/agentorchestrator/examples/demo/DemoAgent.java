@@ -98,7 +98,7 @@ public final class DemoAgent {
         write("src/" + name + ".txt", implementation);
         for (Path shared : filesNamedIn(prompt)) {
             String before = Files.readString(shared, StandardCharsets.UTF_8);
-            write(dir.relativize(shared).toString(), before + String.format(Locale.ROOT, "%-11s%s%n", "/" + name, name));
+            write(dir.relativize(shared).toString(), before + String.format(Locale.ROOT, "%-14s %s%n", "/" + name, name));
         }
         todos(2, "Describe the feature", "Write the implementation", "Commit the work");
         pause();

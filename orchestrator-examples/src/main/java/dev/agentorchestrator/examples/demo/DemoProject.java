@@ -15,8 +15,8 @@ import org.eclipse.jgit.lib.PersonIdent;
  * The demo's "shop" project: a repository with a README, a shared {@code src/routes.txt} that
  * features register themselves in, and a real test ({@code test/ShopTest.java}, a single-file Java
  * program) that CI runs in each worktree. The test checks that every feature described in
- * {@code features/} has its implementation in {@code src/} and that no implementation still holds
- * a {@code TODO}, and writes a JUnit XML report, so a red run names the failing feature. Needs only
+ * {@code features/} has its implementation in {@code src/}, that no implementation still holds
+ * a {@code TODO} and that every route is a path and a name, each path once; it writes a JUnit XML report, so a red run names the failing feature. Needs only
  * a JDK: no git binary, no build tool, no network.
  */
 public final class DemoProject {
@@ -36,7 +36,7 @@ public final class DemoProject {
         Map<String, String> files = Map.of(
                 "README.md", "# Shop\n\nA demo project for agent-orchestrator. Test it with `java test/ShopTest.java`.\n",
                 ".gitignore", "build/\n",
-                ROUTES, "# Routes: one line per page\n/          home\n",
+                ROUTES, "# Routes: one line per page, its path and its feature\n/              home\n",
                 "test/ShopTest.java", TEST_SOURCE);
         for (Map.Entry<String, String> f : files.entrySet()) {
             Path target = repo.resolve(f.getKey());
@@ -70,7 +70,7 @@ public final class DemoProject {
             import java.util.List;
             import java.util.stream.Stream;
 
-            /** Every described feature is implemented, with nothing left to do. Writes a JUnit XML report. */
+            /** Every described feature is implemented, with nothing left to do, and the routes are well formed. Writes a JUnit XML report. */
             public class ShopTest {
                 public static void main(String[] args) throws Exception {
                     List<String[]> results = new ArrayList<>(); // name, failure message or null
@@ -99,6 +99,20 @@ public final class DemoProject {
                         results.add(new String[] {name, failure});
                         System.out.println((failure == null ? "PASS " : "FAIL ") + name + (failure == null ? "" : ": " + failure));
                     }
+                    String routeFailure = null;
+                    java.util.Set<String> paths = new java.util.HashSet<>();
+                    for (String line : Files.readAllLines(Path.of("src", "routes.txt"))) {
+                        String[] parts = line.strip().split("\\s+");
+                        if (line.startsWith("#") || line.isBlank()) {
+                            continue;
+                        }
+                        if (parts.length != 2 || !parts[0].startsWith("/") || !paths.add(parts[0])) {
+                            routeFailure = "src/routes.txt has a bad or repeated route: " + line.strip();
+                            break;
+                        }
+                    }
+                    results.add(new String[] {"routes", routeFailure});
+                    System.out.println((routeFailure == null ? "PASS routes" : "FAIL routes: " + routeFailure));
                     long failed = results.stream().filter(r -> r[1] != null).count();
                     StringBuilder xml = new StringBuilder("<?xml version=\\"1.0\\" encoding=\\"UTF-8\\"?>\\n")
                             .append("<testsuite name=\\"ShopTest\\" tests=\\"").append(results.size())
