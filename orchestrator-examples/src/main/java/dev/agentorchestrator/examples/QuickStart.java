@@ -1,76 +1,222 @@
 package dev.agentorchestrator.examples;
 
-import dev.agentorchestrator.Ci;
+import dev.agentorchestrator.CiResult;
 import dev.agentorchestrator.Feature;
+import dev.agentorchestrator.ForecastMatrix;
 import dev.agentorchestrator.Orchestrator;
 import dev.agentorchestrator.OrchestratorEvent;
+import dev.agentorchestrator.Overlap;
+import dev.agentorchestrator.Session;
+import dev.agentorchestrator.SessionState;
 import dev.agentorchestrator.StatusSnapshot;
 import dev.agentorchestrator.examples.demo.DemoAgentLauncher;
+import dev.agentorchestrator.examples.demo.DemoProject;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.eclipse.jgit.api.Git;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
 import org.eclipse.jgit.api.errors.GitAPIException;
-import org.eclipse.jgit.lib.PersonIdent;
 
 /**
- * The quick start: makes a small git repository, runs four features through the fluent API with
- * the offline demo agent (two at a time, one waiting for another), answers the one that asks a
- * question, and prints every state change and the final status.
+ * The quick start: makes a small git repository with a real test, and runs four features through
+ * the fluent API with the offline demo agent, two at a time. Along the way:
+ * <ul>
+ *   <li>{@code payments}' first attempt leaves a TODO that the project's test rejects; the red CI
+ *       run goes back to the agent (the default reaction), which fixes it, and CI goes green;</li>
+ *   <li>{@code auth-api} and {@code dashboard-ui} both register a route in {@code src/routes.txt}:
+ *       the overlap is reported and the forecast says their merge would conflict there;</li>
+ *   <li>{@code dashboard-ui} asks a question and is answered;</li>
+ *   <li>{@code audit-log} waits until {@code payments} is ready to merge.</li>
+ * </ul>
+ * It prints every state change, CI result, reaction, overlap and forecast conflict, then the
+ * forecast and the final status.
  *
  * <p>Run it with {@code ./mvnw -q install -DskipTests && ./mvnw -q -pl orchestrator-examples exec:java}
  * (or pass a folder to keep the repository: {@code -Dexec.args=/tmp/demo}).
  */
 public final class QuickStart {
 
+    /** The session whose first attempt fails its tests. */
+    public static final String FLAKY_FEATURE = "payments";
+
+    /** The two sessions that edit {@link DemoProject#ROUTES}. */
+    public static final List<String> OVERLAPPING_FEATURES = List.of("auth-api", "dashboard-ui");
+
+    private static final Duration DEADLINE = Duration.ofMinutes(5);
+
     private QuickStart() {
+    }
+
+    /**
+     * What a run of the quick start saw.
+     *
+     * @param repository the demo repository
+     * @param events     every event the orchestrator published, in the order the listener got them
+     * @param status     the final status, with the overlaps and the forecast
+     */
+    public record Run(Path repository, List<OrchestratorEvent> events, StatusSnapshot status) {
+        public Run {
+            Objects.requireNonNull(repository, "repository");
+            events = List.copyOf(events);
+            Objects.requireNonNull(status, "status");
+        }
     }
 
     public static void main(String[] args) throws Exception {
         Path root = args.length > 0 ? Path.of(args[0]) : Files.createTempDirectory("agent-orchestrator-demo");
+        run(root, Duration.ofMillis(300), System.out);
+    }
+
+    /** The demo's four features: one fails its tests at first, two share a file, one waits for another. */
+    public static List<Feature> features() {
+        return List.of(
+                Feature.of("auth-api", "Implement JWT authentication with refresh tokens; register its routes in "
+                        + DemoProject.ROUTES),
+                Feature.of("dashboard-ui", "Build an analytics dashboard with charts; register its page in "
+                        + DemoProject.ROUTES + ". ASK before adding tests."),
+                Feature.of(FLAKY_FEATURE, "Add a payments module that rounds amounts to cents (leave a TODO on the first try)"),
+                Feature.builder("audit-log", "Record every payment in an audit log").dependsOn(FLAKY_FEATURE).build());
+    }
+
+    /**
+     * Runs the demo in a new repository under {@code root}, the demo agent pausing {@code step}
+     * between its steps, printing to {@code out}.
+     */
+    public static Run run(Path root, Duration step, PrintStream out) throws IOException, GitAPIException {
         Path repo = createDemoRepository(root.resolve("shop"));
-        System.out.println("Demo repository: " + repo);
-        try (Orchestrator o = Orchestrator.builder()
+        out.println("Demo repository: " + repo);
+        List<OrchestratorEvent> seen = new ArrayList<>();
+        Orchestrator.Builder builder = Orchestrator.builder()
                 .repo(repo)
-                .agent(new DemoAgentLauncher(Duration.ofMillis(300)))
-                .ci(Ci.none())
+                .agent(new DemoAgentLauncher(step))
+                .ci(DemoProject.ci(root.resolve("ci-logs")))
                 .maxParallelSessions(2)
                 .listener(e -> {
-                    if (e instanceof OrchestratorEvent.StateChanged c) {
-                        System.out.printf("%-14s %-18s -> %-18s %s%n", c.session(), c.from(), c.to(), c.message());
+                    synchronized (seen) {
+                        seen.add(e);
                     }
-                })
-                .feature("auth-api", "Implement JWT authentication with refresh tokens")
-                .feature("dashboard-ui", "Build an analytics dashboard with charts. ASK before adding tests.")
-                .feature("payments", "Add a payments module")
-                .feature(Feature.builder("audit-log", "Record every payment in an audit log").dependsOn("payments").build())
-                .start()) {
-            o.await("dashboard-ui", Duration.ofMinutes(2));
-            if (o.session("dashboard-ui").state() == dev.agentorchestrator.SessionState.WAITING_FOR_INPUT) {
-                System.out.println("dashboard-ui asks: " + o.session("dashboard-ui").message());
+                    print(e, out);
+                });
+        features().forEach(builder::feature);
+        try (Orchestrator o = builder.start()) {
+            Session asking = o.await("dashboard-ui", DEADLINE);
+            if (asking.state() == SessionState.WAITING_FOR_INPUT) {
+                out.println("dashboard-ui asks: " + asking.message() + "  -> answering: yes, add tests");
                 o.prompt("dashboard-ui", "Yes, add tests for the dashboard.");
             }
-            StatusSnapshot status = o.awaitAll(Duration.ofMinutes(5));
-            System.out.println();
-            System.out.print(status.toTable());
-            System.out.println();
-            System.out.println("Branches: " + String.join(", ", status.sessions().stream().map(s -> s.branch()).toList()));
-            System.out.println("Worktrees are in " + repo.resolveSibling(repo.getFileName() + ".worktrees"));
+            o.awaitAll(DEADLINE);
+            // The forecast and the overlaps are computed in the background after the last commits;
+            // wait until they cover every branch's final head, and the listener has seen it all.
+            waitFor("the forecast of the final branches", () -> forecastIsCurrent(o.status()));
+            StatusSnapshot status = o.status();
+            waitFor("the listener to catch up", () -> caughtUp(snapshot(seen), status));
+            out.println();
+            out.println("Conflict forecast (pairs of branches, and each branch into main):");
+            out.print(status.forecast().toTable());
+            out.println();
+            out.print(status.toTable());
+            out.println();
+            out.println("Branches: " + String.join(", ", status.sessions().stream().map(Session::branch).toList()));
+            out.println("Worktrees are in " + repo.resolveSibling(repo.getFileName() + ".worktrees"));
+            return new Run(repo, snapshot(seen), status);
         }
     }
 
-    /** A repository on {@code main} with a README and one commit, made with JGit so no git binary is needed. */
-    /** Makes the demo shop repository the quick start and the {@code demo} command work on. */
+    /** Makes the demo shop repository the quick start and the {@code demo} command work on (see {@link DemoProject}). */
     public static Path createDemoRepository(Path repo) throws IOException, GitAPIException {
-        Files.createDirectories(repo);
-        Files.writeString(repo.resolve("README.md"), "# Shop\n\nA demo project for agent-orchestrator.\n", StandardCharsets.UTF_8);
-        try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
-            git.add().addFilepattern("README.md").call();
-            PersonIdent me = new PersonIdent("Demo", "demo@example.invalid");
-            git.commit().setMessage("Initial commit").setAuthor(me).setCommitter(me).call();
+        return DemoProject.create(repo);
+    }
+
+    private static void print(OrchestratorEvent e, PrintStream out) {
+        String line = null;
+        if (e instanceof OrchestratorEvent.StateChanged c) {
+            line = String.format("%-18s -> %-18s %s", c.from(), c.to(), oneLine(c.message()));
+        } else if (e instanceof OrchestratorEvent.SlotAcquired s) {
+            line = "took an agent slot (" + s.inUse() + " of " + s.max() + " in use)";
+        } else if (e instanceof OrchestratorEvent.CiFinished c) {
+            line = "CI " + (c.result().status().isGreen() ? "green" : "RED") + " on " + shortId(c.result()) + ": "
+                    + oneLine(c.result().summary());
+        } else if (e instanceof OrchestratorEvent.ReactionTaken r) {
+            line = "reaction " + r.reaction() + " (attempt " + r.attempt() + "): " + oneLine(r.action());
+        } else if (e instanceof OrchestratorEvent.FilesOverlap f) {
+            line = "OVERLAP: " + String.join(", ", f.otherSessions()) + " also change(s) " + String.join(", ", f.files());
+        } else if (e instanceof OrchestratorEvent.ForecastChanged f && f.cell().outcome() != ForecastMatrix.Outcome.CLEAN) {
+            line = "FORECAST: merging with " + f.other() + " would " + (f.cell().outcome() == ForecastMatrix.Outcome.CONFLICT
+                    ? "CONFLICT in " + String.join(", ", f.cell().conflictingPaths())
+                    : "be unknown: " + f.cell().reason().orElse(""));
         }
-        return repo;
+        if (line != null) {
+            out.printf("%-14s %s%n", e.session(), line);
+        }
+    }
+
+    /** True when the forecast and the overlaps were computed from every session's final (tested) commit. */
+    private static boolean forecastIsCurrent(StatusSnapshot status) {
+        return status.sessions().stream().allMatch(s -> s.lastCi()
+                .map(ci -> ci.commit().equals(status.forecast().heads().get(s.name()))).orElse(true));
+    }
+
+    /**
+     * True when the listener has had every session's last change, every overlap and every forecast
+     * conflict of {@code status}: events reach it on another thread, after the state they report.
+     */
+    private static boolean caughtUp(List<OrchestratorEvent> events, StatusSnapshot status) {
+        for (Session s : status.sessions()) {
+            boolean seen = events.stream().anyMatch(e -> e instanceof OrchestratorEvent.StateChanged c && c.session().equals(s.name())
+                    && c.revision() >= s.revision() || e instanceof OrchestratorEvent.SessionUpdated u
+                    && u.session().equals(s.name()) && u.snapshot().revision() >= s.revision());
+            if (!seen) {
+                return false;
+            }
+        }
+        for (Overlap o : status.overlaps()) {
+            if (events.stream().noneMatch(e -> e instanceof OrchestratorEvent.FilesOverlap f && o.involves(f.session())
+                    && f.files().containsAll(o.files()))) {
+                return false;
+            }
+        }
+        for (ForecastMatrix.Cell c : status.forecast().conflicts()) {
+            if (events.stream().noneMatch(e -> e instanceof OrchestratorEvent.ForecastChanged f && f.cell().equals(c))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static List<OrchestratorEvent> snapshot(List<OrchestratorEvent> seen) {
+        synchronized (seen) {
+            return List.copyOf(seen);
+        }
+    }
+
+    /** Polls the condition until it holds; gives up after 30 s and goes on, since the demo's run is already done. */
+    private static void waitFor(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                System.err.println("gave up waiting for " + what);
+                return;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static String shortId(CiResult r) {
+        return r.commit().substring(0, Math.min(7, r.commit().length()));
+    }
+
+    private static String oneLine(String text) {
+        String line = text.strip().replace('\n', ' ');
+        return line.length() > 110 ? line.substring(0, 107) + "..." : line;
     }
 }

@@ -4,16 +4,26 @@ import static dev.agentorchestrator.SessionState.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.agentorchestrator.Ci;
+import dev.agentorchestrator.CiResult;
+import dev.agentorchestrator.ForecastMatrix;
 import dev.agentorchestrator.Orchestrator;
+import dev.agentorchestrator.OrchestratorEvent;
 import dev.agentorchestrator.Session;
 import dev.agentorchestrator.SessionState;
 import dev.agentorchestrator.examples.demo.DemoAgentLauncher;
+import dev.agentorchestrator.examples.demo.DemoProject;
 import dev.agentorchestrator.testing.TestRepos;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,19 +34,62 @@ class QuickStartTest {
     Path tmp;
 
     @Test
-    void theQuickStartRunsEveryFeatureToReadyToMergeAndLeavesThemOnDisk() throws Exception {
-        QuickStart.main(new String[] {tmp.toString()});
-        Path repo = tmp.resolve("shop");
-        // A new orchestrator on the same repository finds what the quick start left.
+    void theQuickStartShowsTheReactionTheOverlapTheForecastAndTheDependencyAndEndsReadyToMerge() throws Exception {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        QuickStart.Run run = QuickStart.run(tmp, Duration.ofMillis(100), new PrintStream(printed, true, StandardCharsets.UTF_8));
+        String output = printed.toString(StandardCharsets.UTF_8);
+        List<OrchestratorEvent> events = run.events();
+        Path repo = run.repository();
+
+        Map<String, SessionState> states = run.status().sessions().stream().collect(Collectors.toMap(Session::name, Session::state));
+        assertEquals(Map.of("auth-api", READY_TO_MERGE, "dashboard-ui", READY_TO_MERGE, "payments", READY_TO_MERGE,
+                "audit-log", READY_TO_MERGE), states, output);
+
+        // payments: red CI, the reaction sends it back, green CI on a later commit.
+        int red = indexOf(events, e -> e instanceof OrchestratorEvent.CiFinished c && c.session().equals("payments")
+                && c.result().status() == CiResult.Status.FAILED);
+        assertTrue(red >= 0, "payments' first CI run is red\n" + output);
+        CiResult redResult = ((OrchestratorEvent.CiFinished) events.get(red)).result();
+        assertEquals("ShopTest.payments", redResult.failures().get(0).displayName(), redResult.summary());
+        int reaction = indexOf(events, e -> e instanceof OrchestratorEvent.ReactionTaken r && r.session().equals("payments"));
+        assertTrue(reaction > red, "a reaction follows the red run\n" + output);
+        int green = indexOf(events, e -> e instanceof OrchestratorEvent.CiFinished c && c.session().equals("payments")
+                && c.result().status() == CiResult.Status.PASSED);
+        assertTrue(green > reaction, "CI goes green after the reaction\n" + output);
+        String greenCommit = ((OrchestratorEvent.CiFinished) events.get(green)).result().commit();
+        assertNotEquals(redResult.commit(), greenCommit, "the green run tests the agent's fix, a later commit");
+        assertEquals(redResult.commit(), TestRepos.git(repo, "rev-parse", greenCommit + "^").trim(), "the fix is the next commit");
+        assertFalse(Files.readString(worktree(run, "payments").resolve("src/payments.txt")).contains("TODO"));
+
+        // auth-api and dashboard-ui: the overlap names both and the shared file; the forecast says CONFLICT there.
+        for (String session : QuickStart.OVERLAPPING_FEATURES) {
+            String other = QuickStart.OVERLAPPING_FEATURES.stream().filter(s -> !s.equals(session)).findFirst().orElseThrow();
+            assertTrue(events.stream().anyMatch(e -> e instanceof OrchestratorEvent.FilesOverlap f && f.session().equals(session)
+                    && f.otherSessions().contains(other) && f.files().contains(DemoProject.ROUTES)), "overlap for " + session + "\n" + output);
+        }
+        ForecastMatrix.Cell cell = run.status().forecast().pair("auth-api", "dashboard-ui").orElseThrow();
+        assertEquals(ForecastMatrix.Outcome.CONFLICT, cell.outcome(), run.status().forecast().toTable());
+        assertEquals(List.of(DemoProject.ROUTES), cell.conflictingPaths());
+        assertTrue(events.stream().anyMatch(e -> e instanceof OrchestratorEvent.ForecastChanged f && f.cell().equals(cell)));
+        assertTrue(output.contains("OVERLAP: ") && output.contains("CONFLICT in " + DemoProject.ROUTES), output);
+        assertTrue(output.contains("conflict forecast: auth-api x dashboard-ui: " + DemoProject.ROUTES), "the final table shows it\n" + output);
+
+        // audit-log started only once payments was ready to merge.
+        int paymentsReady = indexOf(events, e -> e instanceof OrchestratorEvent.StateChanged c && c.session().equals("payments")
+                && c.to() == READY_TO_MERGE);
+        int auditStarted = indexOf(events, e -> e instanceof OrchestratorEvent.StateChanged c && c.session().equals("audit-log")
+                && c.from() == QUEUED);
+        assertTrue(paymentsReady >= 0 && auditStarted > paymentsReady, output);
+
+        // Never more than two agents at once, and the question was answered and worked in.
+        assertTrue(events.stream().filter(e -> e instanceof OrchestratorEvent.SlotAcquired).allMatch(e -> ((OrchestratorEvent.SlotAcquired) e).inUse() <= 2));
+        assertTrue(output.contains("dashboard-ui asks: "), output);
+        assertTrue(Files.readString(worktree(run, "dashboard-ui").resolve("NOTES.md")).contains("add tests"),
+                "the answer to its question was worked in");
+
+        // A new orchestrator on the same repository finds what the quick start left; the main worktree is untouched.
         try (Orchestrator o = Orchestrator.builder().repo(repo).agent(new DemoAgentLauncher()).ci(Ci.none()).start()) {
-            Map<String, SessionState> states = o.sessions().stream().collect(Collectors.toMap(Session::name, Session::state));
-            assertEquals(Map.of("auth-api", READY_TO_MERGE, "dashboard-ui", READY_TO_MERGE, "payments", READY_TO_MERGE,
-                    "audit-log", READY_TO_MERGE), states);
-            Session dashboard = o.session("dashboard-ui");
-            assertEquals(3, dashboard.progress().completed());
-            assertTrue(Files.readString(dashboard.worktree().orElseThrow().resolve("NOTES.md")).contains("add tests"),
-                    "the answer to its question was worked in");
-            assertTrue(o.session("audit-log").createdAt().isAfter(o.session("payments").createdAt()));
+            assertTrue(o.sessions().stream().allMatch(s -> s.state() == READY_TO_MERGE));
         }
         String log = TestRepos.git(repo, "log", "--format=%s", "feature/auth-api");
         assertTrue(log.startsWith("auth-api: Implement JWT authentication"), log);
@@ -53,5 +106,13 @@ class QuickStartTest {
             assertTrue(s.message().contains("told to fail"), s.message());
             assertTrue(Files.exists(s.worktree().orElseThrow().resolve("features/doomed.md")), "the work done before failing stays");
         }
+    }
+
+    private static Path worktree(QuickStart.Run run, String name) {
+        return run.status().session(name).orElseThrow().worktree().orElseThrow();
+    }
+
+    private static int indexOf(List<OrchestratorEvent> events, Predicate<OrchestratorEvent> p) {
+        return IntStream.range(0, events.size()).filter(i -> p.test(events.get(i))).findFirst().orElse(-1);
     }
 }

@@ -4,9 +4,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * An offline stand-in for Claude Code: it takes the same arguments ({@code -p PROMPT
@@ -14,19 +18,30 @@ import java.util.UUID;
  * really edits and commits files in its working folder, with pauses between steps so that a
  * dashboard has something to show. No network, no model, no cost.
  *
- * <p>Its script, by prompt:
+ * <p>Its script, by prompt (keywords are whole words in capitals):
  * <ul>
  *   <li>any prompt: plan three tasks, write {@code features/<name>.md} with the prompt, write
  *       {@code src/<name>.txt}, commit; the agent's task list shows progress 0/3 to 3/3;</li>
+ *   <li>a prompt that names files of the repository (such as {@code src/routes.txt}): also
+ *       appends a line for the feature to each of them;</li>
+ *   <li>a prompt containing {@code TODO}: the implementation keeps a {@code TODO} line, which the
+ *       demo project's test rejects;</li>
  *   <li>a prompt containing {@code ASK}: does the work, then ends its turn with a question
  *       (the session waits for input);</li>
  *   <li>a prompt containing {@code FAIL}: reports an error result (the session fails);</li>
- *   <li>a resumed conversation ({@code --resume ID}): appends the prompt to {@code NOTES.md} and
- *       commits it.</li>
+ *   <li>a resumed conversation whose prompt starts with {@code The project's tests failed} (the
+ *       orchestrator's CI-failure reaction): finishes the {@code TODO} lines of the files the
+ *       prompt names (of every {@code src/} file when it names none) and commits the fix;</li>
+ *   <li>any other resumed conversation ({@code --resume ID}): appends the prompt to
+ *       {@code NOTES.md} and commits it.</li>
  * </ul>
  * The pause between steps is {@code DEMO_AGENT_STEP_MILLIS} (default 400).
  */
 public final class DemoAgent {
+
+    /** How the orchestrator's default CI-failure reaction starts its follow-up prompt. */
+    static final String CI_FAILURE_PROMPT = "The project's tests failed";
+    private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*\\.[A-Za-z0-9]+");
 
     private final Path dir;
     private final String sessionId;
@@ -72,17 +87,25 @@ public final class DemoAgent {
         write(doc, "# " + name + "\n\n" + prompt + "\n");
         todos(1, "Describe the feature", "Write the implementation", "Commit the work");
         pause();
-        if (prompt.toUpperCase(Locale.ROOT).contains("FAIL")) {
+        if (hasKeyword(prompt, "FAIL")) {
             result(true, "The demo agent was told to fail: " + prompt);
             return 1;
         }
-        write("src/" + name + ".txt", "implementation of " + name + "\n");
+        String implementation = "implementation of " + name + "\n";
+        if (hasKeyword(prompt, "TODO")) {
+            implementation += "rounding of amounts: TODO round to cents\n";
+        }
+        write("src/" + name + ".txt", implementation);
+        for (Path shared : filesNamedIn(prompt)) {
+            String before = Files.readString(shared, StandardCharsets.UTF_8);
+            write(dir.relativize(shared).toString(), before + String.format(Locale.ROOT, "%-14s %s%n", "/" + name, name));
+        }
         todos(2, "Describe the feature", "Write the implementation", "Commit the work");
         pause();
         bash("git add -A && git commit -m \"" + name + ": " + firstLine(prompt) + "\"", name + ": " + firstLine(prompt));
         todos(3, "Describe the feature", "Write the implementation", "Commit the work");
         pause();
-        if (prompt.toUpperCase(Locale.ROOT).contains("ASK")) {
+        if (hasKeyword(prompt, "ASK")) {
             String question = "I wrote and committed the first version of '" + name + "'. Should I also add tests for it?";
             text(question);
             result(false, question);
@@ -96,6 +119,9 @@ public final class DemoAgent {
 
     private int followUp(String prompt) throws Exception {
         init();
+        if (prompt.startsWith(CI_FAILURE_PROMPT)) {
+            return fixTests(prompt);
+        }
         text("Continuing where we left off.");
         pause();
         Path notes = dir.resolve("NOTES.md");
@@ -105,6 +131,58 @@ public final class DemoAgent {
         bash("git add -A && git commit -m \"notes\"", "notes: " + firstLine(prompt));
         result(false, "Noted: " + firstLine(prompt));
         return 0;
+    }
+
+    /** Finishes every TODO line of the files the failure names, the way an agent would after reading it. */
+    private int fixTests(String prompt) throws Exception {
+        text("The tests failed; I'll read the failures and fix them.");
+        todos(0, "Read the failing tests", "Fix the cause", "Commit the fix");
+        pause();
+        List<Path> named = filesNamedIn(prompt);
+        if (named.isEmpty() && Files.isDirectory(dir.resolve("src"))) {
+            try (Stream<Path> files = Files.list(dir.resolve("src"))) {
+                named = files.filter(Files::isRegularFile).sorted().toList();
+            }
+        }
+        todos(1, "Read the failing tests", "Fix the cause", "Commit the fix");
+        List<String> fixed = new ArrayList<>();
+        for (Path file : named) {
+            String content = Files.readString(file, StandardCharsets.UTF_8);
+            if (content.contains("TODO")) {
+                write(dir.relativize(file).toString(), content.replace("TODO ", "done: "));
+                fixed.add(dir.relativize(file).toString().replace('\\', '/'));
+            }
+        }
+        pause();
+        todos(2, "Read the failing tests", "Fix the cause", "Commit the fix");
+        if (fixed.isEmpty()) {
+            result(false, "I found nothing unfinished in the files the failure names; please have a look.");
+            return 0;
+        }
+        bash("git add -A && git commit -m \"fix: finish " + String.join(", ", fixed) + "\"", "fix: finish " + String.join(", ", fixed));
+        todos(3, "Read the failing tests", "Fix the cause", "Commit the fix");
+        pause();
+        String summary = "Fixed the failing tests: finished the TODO in " + String.join(", ", fixed) + " and committed.";
+        text(summary);
+        result(false, summary);
+        return 0;
+    }
+
+    /** Files of the working folder the prompt names by their relative path, like {@code src/routes.txt}. */
+    private List<Path> filesNamedIn(String prompt) {
+        List<Path> found = new ArrayList<>();
+        Matcher m = FILE_NAME.matcher(prompt);
+        while (m.find()) {
+            Path file = dir.resolve(m.group()).normalize();
+            if (file.startsWith(dir) && Files.isRegularFile(file) && !found.contains(file)) {
+                found.add(file);
+            }
+        }
+        return found;
+    }
+
+    private static boolean hasKeyword(String prompt, String keyword) {
+        return Pattern.compile("\\b" + keyword + "\\b").matcher(prompt).find();
     }
 
     private void init() {
