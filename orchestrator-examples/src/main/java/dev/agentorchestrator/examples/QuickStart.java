@@ -3,6 +3,7 @@ package dev.agentorchestrator.examples;
 import dev.agentorchestrator.CiResult;
 import dev.agentorchestrator.Feature;
 import dev.agentorchestrator.ForecastMatrix;
+import dev.agentorchestrator.MergeResult;
 import dev.agentorchestrator.Orchestrator;
 import dev.agentorchestrator.OrchestratorEvent;
 import dev.agentorchestrator.Overlap;
@@ -57,13 +58,15 @@ public final class QuickStart {
      *
      * @param repository the demo repository
      * @param events     every event the orchestrator published, in the order the listener got them
-     * @param status     the final status, with the overlaps and the forecast
+     * @param status     the status once every feature was done, with the overlaps and the forecast
+     * @param merges     what the merge queue did with each feature
      */
-    public record Run(Path repository, List<OrchestratorEvent> events, StatusSnapshot status) {
+    public record Run(Path repository, List<OrchestratorEvent> events, StatusSnapshot status, List<MergeResult> merges) {
         public Run {
             Objects.requireNonNull(repository, "repository");
             events = List.copyOf(events);
             Objects.requireNonNull(status, "status");
+            merges = List.copyOf(merges);
         }
     }
 
@@ -121,9 +124,17 @@ public final class QuickStart {
             out.println();
             out.print(status.toTable());
             out.println();
-            out.println("Branches: " + String.join(", ", status.sessions().stream().map(Session::branch).toList()));
-            out.println("Worktrees are in " + repo.resolveSibling(repo.getFileName() + ".worktrees"));
-            return new Run(repo, snapshot(seen), status);
+            out.println();
+            out.println("Merging every ready feature through the merge queue (each merge result is tested first):");
+            List<MergeResult> merges = o.mergeAll();
+            for (MergeResult m : merges) {
+                out.printf("%-14s %-24s %s%n", m.feature(), m.outcome(), oneLine(m.message()));
+            }
+            out.println();
+            out.print(o.status().toTable());
+            out.println("main is at " + o.status().sessions().stream().filter(x -> x.state() == SessionState.MERGED).count()
+                    + " merged feature(s); the refused one keeps its branch and worktree for its agent to resolve.");
+            return new Run(repo, snapshot(seen), status, merges);
         }
     }
 

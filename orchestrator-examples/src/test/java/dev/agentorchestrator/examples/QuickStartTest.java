@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.agentorchestrator.Ci;
 import dev.agentorchestrator.CiResult;
 import dev.agentorchestrator.ForecastMatrix;
+import dev.agentorchestrator.MergeResult;
 import dev.agentorchestrator.Orchestrator;
 import dev.agentorchestrator.OrchestratorEvent;
 import dev.agentorchestrator.Session;
@@ -59,7 +60,7 @@ class QuickStartTest {
         String greenCommit = ((OrchestratorEvent.CiFinished) events.get(green)).result().commit();
         assertNotEquals(redResult.commit(), greenCommit, "the green run tests the agent's fix, a later commit");
         assertEquals(redResult.commit(), TestRepos.git(repo, "rev-parse", greenCommit + "^").trim(), "the fix is the next commit");
-        assertFalse(Files.readString(worktree(run, "payments").resolve("src/payments.txt")).contains("TODO"));
+        assertFalse(TestRepos.git(repo, "show", "main:src/payments.txt").contains("TODO"), "the fix is what was merged");
 
         // auth-api and dashboard-ui: the overlap names both and the shared file; the forecast says CONFLICT there.
         for (String session : QuickStart.OVERLAPPING_FEATURES) {
@@ -87,13 +88,22 @@ class QuickStartTest {
         assertTrue(Files.readString(worktree(run, "dashboard-ui").resolve("NOTES.md")).contains("add tests"),
                 "the answer to its question was worked in");
 
-        // A new orchestrator on the same repository finds what the quick start left; the main worktree is untouched.
+        // The merge queue: every feature merges but dashboard-ui, whose merge after auth-api conflicts in the shared file.
+        Map<String, MergeResult.Outcome> merged = run.merges().stream()
+                .collect(Collectors.toMap(MergeResult::feature, MergeResult::outcome));
+        assertEquals(Map.of("auth-api", MergeResult.Outcome.MERGED, "dashboard-ui", MergeResult.Outcome.CONFLICT,
+                "payments", MergeResult.Outcome.MERGED, "audit-log", MergeResult.Outcome.MERGED), merged, output);
+        assertEquals(List.of(DemoProject.ROUTES), run.merges().get(1).conflicts());
+        assertTrue(output.contains("dashboard-ui   CONFLICT"), output);
+        assertEquals("", TestRepos.git(repo, "status", "--porcelain").trim(), "the main worktree followed main and is clean");
+
+        // A new orchestrator on the same repository finds what the quick start left.
         try (Orchestrator o = Orchestrator.builder().repo(repo).agent(new DemoAgentLauncher()).ci(Ci.none()).start()) {
-            assertTrue(o.sessions().stream().allMatch(s -> s.state() == READY_TO_MERGE));
+            assertEquals(SessionState.MERGED, o.session("auth-api").state());
+            assertEquals(READY_TO_MERGE, o.session("dashboard-ui").state());
         }
-        String log = TestRepos.git(repo, "log", "--format=%s", "feature/auth-api");
-        assertTrue(log.startsWith("auth-api: Implement JWT authentication"), log);
-        assertEquals("", TestRepos.git(repo, "status", "--porcelain").trim(), "the main worktree is untouched");
+        String log = TestRepos.git(repo, "log", "--format=%s", "main");
+        assertTrue(log.contains("auth-api: Implement JWT authentication"), log);
     }
 
     @Test
