@@ -52,8 +52,9 @@ class CoordinationTest {
                     && fo.session().equals("shared-b") && fo.otherSessions().equals(List.of("shared-a"))
                     && fo.files().equals(List.of("src/app.txt"))));
 
-            Await.until("the forecast of both finished branches", Duration.ofSeconds(30), () -> o.forecast()
-                    .pair("shared-a", "shared-b").map(c -> c.outcome() == ForecastMatrix.Outcome.CONFLICT).orElse(false));
+            Await.until("the forecast of the three finished branches", Duration.ofSeconds(30), () -> o.forecast()
+                    .pair("shared-a", "shared-b").map(c -> c.outcome() == ForecastMatrix.Outcome.CONFLICT).orElse(false)
+                    && o.forecast().pair("shared-a", "alone").isPresent() && o.forecast().againstBase("shared-a").isPresent());
             ForecastMatrix forecast = o.forecast();
             ForecastMatrix.Cell cell = forecast.pair("shared-a", "shared-b").orElseThrow();
             assertEquals(ForecastMatrix.Outcome.CONFLICT, cell.outcome());
