@@ -21,7 +21,9 @@ import java.util.Optional;
  *
  * <p>Each {@link #append} is one {@code write} call on a channel opened in append mode, so the
  * operating system puts the whole line at the end of the file in one step: lines from several
- * processes never interleave mid-line, and no lock is needed. {@link #tail} reads backwards from
+ * processes never interleave mid-line, and no lock is needed. The channel stays open between
+ * appends (an agent can print hundreds of thousands of lines; opening the file for each cost more
+ * than the write) until the store closes or the session is deleted. {@link #tail} reads backwards from
  * the end in blocks, so its cost depends on the lines asked for, not on the size of the file.
  */
 final class FileSessionLog implements SessionLog {
@@ -29,22 +31,27 @@ final class FileSessionLog implements SessionLog {
     private static final int BLOCK = 8192;
 
     private final Path file;
+    private FileChannel channel;
 
     FileSessionLog(Path file) {
         this.file = file;
     }
 
     @Override
-    public void append(String line) {
+    public synchronized void append(String line) {
         byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND)) {
+        try {
+            if (channel == null || !channel.isOpen()) {
+                closeChannel();
+                channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            }
             ByteBuffer buffer = ByteBuffer.wrap(bytes);
             // A regular file takes the whole buffer in one call; the loop only guards the rare short write.
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
             }
         } catch (IOException e) {
+            closeChannel();
             throw new StateStoreException("Could not append to the session log " + file + ": " + e.getMessage()
                     + ". Check that the folder exists and is writable and that the disk is not full.", e);
         }
@@ -123,7 +130,20 @@ final class FileSessionLog implements SessionLog {
     }
 
     /** Deletes the transcript; nothing happens when there is none. */
-    void delete() throws IOException {
+    synchronized void delete() throws IOException {
+        closeChannel();
         Files.deleteIfExists(file);
+    }
+
+    /** Closes the open channel, if any; the next append opens it again. */
+    synchronized void closeChannel() {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // closing a channel we only appended to: nothing is lost
+            }
+            channel = null;
+        }
     }
 }

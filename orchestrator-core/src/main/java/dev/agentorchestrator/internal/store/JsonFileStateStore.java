@@ -47,6 +47,9 @@ import java.util.function.UnaryOperator;
 @SuppressWarnings("try") // the lock is held by try-with-resources whose variable the body never reads
 public final class JsonFileStateStore implements StateStore {
 
+    /** One log per session, so that its append channel stays open across appends. */
+    private final java.util.Map<String, FileSessionLog> openLogs = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** The folder inside the common git directory. */
     public static final String FOLDER = "agent-orchestrator";
     /** How long a write waits for another writer by default. */
@@ -174,6 +177,7 @@ public final class JsonFileStateStore implements StateStore {
             AtomicFiles.deleteLeftoverTemps(file);
             AtomicFiles.deleteLeftoverTemps(backupOf(file));
             logOf(name).delete();
+            openLogs.remove(name);
             AtomicFiles.forceFolder(sessions);
         } catch (IOException e) {
             throw ioFailure("delete session '" + name + "' from", file, e);
@@ -190,6 +194,8 @@ public final class JsonFileStateStore implements StateStore {
     public void close() {
         if (!closed) {
             closed = true;
+            openLogs.values().forEach(FileSessionLog::closeChannel);
+            openLogs.clear();
             lock.close();
         }
     }
@@ -205,7 +211,7 @@ public final class JsonFileStateStore implements StateStore {
     }
 
     private FileSessionLog logOf(String name) {
-        return new FileSessionLog(logs.resolve(StoreFileNames.encode(name) + ".log"));
+        return openLogs.computeIfAbsent(name, n -> new FileSessionLog(logs.resolve(StoreFileNames.encode(n) + ".log")));
     }
 
     private Path recordOf(String name) {
