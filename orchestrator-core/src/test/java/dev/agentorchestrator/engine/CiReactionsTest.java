@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -199,6 +200,32 @@ class CiReactionsTest {
             }
         } finally {
             server.stop(0);
+        }
+    }
+
+    @Test
+    void aRunWaitingForACiSlotTestsTheNewestCommitWhenItsSlotComes() throws Exception {
+        EngineFixture f = new EngineFixture(tmp);
+        Path gate = tmp.resolve("first-ci-may-end");
+        Path firstStarted = tmp.resolve("first-ci-started");
+        // The first CI run (of "first") holds the only slot until the test opens the gate.
+        String ci = "if [ \"$(git branch --show-current)\" = feature/first ]; then touch '" + firstStarted + "';"
+                + " while [ ! -f '" + gate + "' ]; do sleep 0.05; done; fi; true";
+        try (Orchestrator o = f.builder().listener(f.events::add).agent(ScriptAgent.of(LEARNING_AGENT)).maxParallelCi(1)
+                .ci(Ci.command("bash", "-c", ci)).feature("first", "x").start()) {
+            Await.until("the first CI run holds the slot", Duration.ofSeconds(60), () -> Files.exists(firstStarted));
+            o.addFeature("second", "y");
+            Await.until("the second waits for a CI slot", Duration.ofSeconds(60), () -> o.session("second").message()
+                    .startsWith("waiting for a CI slot"));
+            String queued = f.git("rev-parse", "feature/second");
+            Path wt = o.session("second").worktree().orElseThrow();
+            String newer = dev.agentorchestrator.testing.TestRepos.commitFiles(wt, Map.of("later.txt", "newer\n"), "a newer commit");
+            Files.writeString(gate, "go");
+            Session second = o.await("second", Duration.ofSeconds(60));
+            assertEquals(READY_TO_MERGE, second.state(), second.toString());
+            assertEquals(newer, second.lastCi().orElseThrow().commit(), "the newest commit was tested, not the queued one");
+            String transcript = Files.readString(f.repo.resolve(".git/agent-orchestrator/logs/second.log"));
+            assertTrue(transcript.contains("instead of " + queued.substring(0, 7)), transcript);
         }
     }
 }
