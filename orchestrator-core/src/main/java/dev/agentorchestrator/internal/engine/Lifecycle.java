@@ -169,8 +169,10 @@ final class Lifecycle {
         synchronized (lockOf(name)) {
             Instant at = now();
             SessionState[] from = new SessionState[1];
+            long[] revisionBefore = new long[1];
             SessionRecord after = store.update(name, current -> {
                 from[0] = current.state();
+                revisionBefore[0] = current.revision();
                 SessionRecord next = change.apply(current).updatedAt(at).build();
                 if (next.state() != current.state() && !current.state().canMoveTo(next.state())) {
                     throw new IllegalStateTransitionException(name, current.state(), next.state());
@@ -178,6 +180,9 @@ final class Lifecycle {
                 return next;
             });
             remember(after);
+            if (after.revision() == revisionBefore[0]) {
+                return after; // nothing changed, nothing was written: there is no news
+            }
             if (after.state() != from[0]) {
                 String text = after.message().isEmpty() ? message : after.message();
                 store.log(name).append(note(from[0] + " -> " + after.state() + (text.isEmpty() ? "" : ": " + oneLine(text))));
