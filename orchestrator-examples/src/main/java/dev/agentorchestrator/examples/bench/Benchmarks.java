@@ -46,7 +46,7 @@ public final class Benchmarks {
     }
 
     /** Sections whose figures another engineer's benchmark produces; the harness keeps a hook for them. */
-    private static final Set<String> HOOKS = Set.of("forecast", "merge-queue");
+    private static final Set<String> HOOKS = Set.of("merge-queue");
 
     static final String COMMAND = "./mvnw -q install -DskipTests && ./mvnw -q -pl orchestrator-examples exec:exec@benchmarks";
 
@@ -109,6 +109,15 @@ public final class Benchmarks {
             }
             case "parsing" -> {
                 return ParsingBenchmark.run(s.quick());
+            }
+            case "forecast" -> {
+                String[] args = s.quick()
+                        ? new String[] {"--files", "50", "--branches", "4", "--rounds", "1", "--warmup", "0"}
+                        : new String[] {"--files", "5000", "--branches", "20", "--rounds", "3", "--warmup", "1"};
+                return "`ForecastBenchmark " + String.join(" ", args) + "`: the forecast for every pair of 20 branches,"
+                        + " cold and warm (one branch moved), on each backend, against a plain loop of"
+                        + " `git merge-tree --write-tree` over the same pairs, in the same run.\n\n"
+                        + ForecastBenchmark.run(concat(args, "--dir", s.dir().resolve("forecast").toString()));
             }
             case "worktree" -> {
                 String[] args = s.quick()

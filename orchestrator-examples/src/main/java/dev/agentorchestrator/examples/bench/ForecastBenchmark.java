@@ -54,6 +54,11 @@ public final class ForecastBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        System.out.println(run(args));
+    }
+
+    /** Runs the benchmark and returns its report (Markdown), for {@code main} and the benchmark harness. */
+    static String run(String[] args) throws Exception {
         Options o = parse(args);
         Path repo = o.dir().resolve("repo");
         System.err.printf(Locale.ROOT, "generating %d files and %d branches in %s ...%n", o.files(), o.branches(), repo);
@@ -99,7 +104,7 @@ public final class ForecastBenchmark {
                 }
             }
             git(repo, "update-ref", "refs/heads/" + branches.get(0), firstBranchTips[0]);
-            System.out.println(report(o, samples, conflicts));
+            return report(o, samples, conflicts);
         } finally {
             if (!o.keep()) {
                 deleteRecursively(o.dir());
