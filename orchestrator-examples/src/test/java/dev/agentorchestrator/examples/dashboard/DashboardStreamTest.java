@@ -53,7 +53,8 @@ class DashboardStreamTest {
         try (SseReader page = new SseReader(http, "/dashboard/events", null)) {
             SseReader.Frame snapshot = page.await("the snapshot", f -> "snapshot".equals(f.data().path("type").asText()));
             assertEquals(0, snapshot.data().path("sessions").size());
-            assertFalse(snapshot.data().path("forecast").path("available").asBoolean(true), "the forecast section says not yet");
+            assertTrue(snapshot.data().path("forecast").path("available").asBoolean(), "the forecast is wired");
+            assertEquals(0, snapshot.data().path("forecast").path("sessions").size());
             assertFalse(snapshot.data().path("mergeQueue").path("available").asBoolean(true));
             assertFalse(snapshot.data().path("capabilities").path("merge").asBoolean(true));
 
