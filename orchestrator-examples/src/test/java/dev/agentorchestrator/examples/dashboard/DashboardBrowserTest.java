@@ -289,7 +289,8 @@ class DashboardBrowserTest {
         fixture = new DashboardFixture(tmp);
         start(fixture.builder(Ci.command("bash", "-c", "if grep -q BROKEN received.txt; then"
                         + " echo 'FAILED CheckoutPageTest.totalIncludesTax'; echo 'Tests run: 14, Failures: 1'; exit 1; fi;"
-                        + " echo 'Tests run: 14, Failures: 0'")));
+                        + " echo 'Tests run: 14, Failures: 0'")).reactions());
+        // No reactions: checkout-ui is to stay IDLE with red CI (the CI_RED column), not be sent the failure.
         // Added after the dashboard started, so that it saw every agent event (what each agent did last).
         orchestrator.addFeature("auth-api", "Implement JWT login with refresh tokens");
         orchestrator.addFeature("search-index", "HOLD Build the product search index");
