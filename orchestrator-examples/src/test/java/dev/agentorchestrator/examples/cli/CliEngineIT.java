@@ -112,8 +112,9 @@ class CliEngineIT {
         assertFalse(TestRepos.git(repo, "branch", "--list", "feature/auth-api").isBlank(), "--keep-branch keeps it");
         assertEquals("", cli.run("list").expect(0).out());
 
-        Cli.Result dashboard = cli.run("dashboard").expect(ExitCodes.FAILURE);
-        assertTrue(dashboard.err().contains("not available"), dashboard.err());
+        // The engine serves the dashboard now: the command prints its address with the token.
+        Cli.Result dashboard = cli.run("dashboard").expect(0);
+        assertTrue(dashboard.out().startsWith("http://127.0.0.1:") && dashboard.out().contains("/?token="), dashboard.out());
         assertEquals(pid, Cli.enginePid(repo).orElseThrow(), "every command used the same engine");
 
         assertTrue(cli.run("shutdown").expect(0).out().contains("engine stopped"));
