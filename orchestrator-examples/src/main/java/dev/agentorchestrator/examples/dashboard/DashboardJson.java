@@ -96,7 +96,7 @@ final class DashboardJson {
             String with = changed.other().isEmpty() ? "into " + c.other() : "with " + changed.other();
             text = switch (c.outcome()) {
                 case CONFLICT -> "merge " + with + " would conflict: " + String.join(", ", c.conflictingPaths());
-                case CLEAN -> "merge " + with + " is clean again";
+                case CLEAN -> "merge " + with + " is clean";
                 case UNKNOWN -> "merge " + with + " cannot be forecast: " + c.reason().orElse("");
             };
             json.put("other", changed.other()).put("outcome", c.outcome().name());
