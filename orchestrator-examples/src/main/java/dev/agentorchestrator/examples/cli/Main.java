@@ -5,6 +5,7 @@ import dev.agentorchestrator.UnknownSessionException;
 import dev.agentorchestrator.examples.cli.commands.AttachCommand;
 import dev.agentorchestrator.examples.cli.commands.CleanupCommand;
 import dev.agentorchestrator.examples.cli.commands.CompletionCommand;
+import dev.agentorchestrator.examples.cli.commands.ForecastCommand;
 import dev.agentorchestrator.examples.cli.commands.DemoCommand;
 import dev.agentorchestrator.examples.cli.commands.DoctorCommand;
 import dev.agentorchestrator.examples.cli.commands.EngineCommandsCli;
@@ -34,6 +35,7 @@ import picocli.CommandLine.Command;
             SessionCommands.Remove.class,
             SessionCommands.Merge.class,
             SessionCommands.RunCi.class,
+            ForecastCommand.class,
             AttachCommand.class,
             CleanupCommand.class,
             DoctorCommand.class,

@@ -56,6 +56,8 @@ public final class SessionView {
             n.putNull("ci");
         }
         n.put("pendingPrompts", s.pendingPrompts().size());
+        n.put("attention", s.attention());
+        n.put("needsAttention", s.needsAttention());
         n.put("createdAt", s.createdAt().toString());
         n.put("updatedAt", s.updatedAt().toString());
         n.put("lastActivityAt", s.lastActivityAt().toString());
@@ -84,6 +86,16 @@ public final class SessionView {
         } else if (e instanceof OrchestratorEvent.CiFinished ci) {
             n.put("status", ci.result().status().name());
             n.put("summary", ci.result().summary());
+        } else if (e instanceof OrchestratorEvent.FilesOverlap o) {
+            o.otherSessions().forEach(n.putArray("otherSessions")::add);
+            o.files().forEach(n.putArray("files")::add);
+        } else if (e instanceof OrchestratorEvent.ForecastChanged f) {
+            n.put("other", f.other());
+            n.set("cell", CoordinationView.cell(f.cell()));
+        } else if (e instanceof OrchestratorEvent.ReactionTaken r) {
+            n.put("reaction", r.reaction());
+            n.put("action", r.action());
+            n.put("attempt", r.attempt());
         } else if (e instanceof OrchestratorEvent.FeatureAdded f) {
             n.set("snapshot", toJson(f.snapshot()));
         }

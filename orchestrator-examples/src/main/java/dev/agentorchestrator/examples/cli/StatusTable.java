@@ -1,9 +1,12 @@
 package dev.agentorchestrator.examples.cli;
 
+import dev.agentorchestrator.ForecastMatrix;
+import dev.agentorchestrator.Overlap;
 import dev.agentorchestrator.Session;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /** The {@code status} table: one row per session, sized to its contents. */
 public final class StatusTable {
@@ -23,6 +26,10 @@ public final class StatusTable {
             String ci = s.lastCi().map(r -> r.status().name().toLowerCase(java.util.Locale.ROOT)
                     + (r.failed() > 0 ? " (" + r.failed() + " failed)" : "")).orElse("-");
             String message = s.message().replace('\n', ' ');
+            if (!s.attention().isEmpty()) {
+                // Attention outranks the message: it is why a person must look now.
+                message = "[needs you: " + s.attention().replace('\n', ' ') + "] " + message;
+            }
             if (!s.pendingPrompts().isEmpty()) {
                 message = "[" + s.pendingPrompts().size() + " prompt(s) waiting] " + message;
             }
@@ -45,6 +52,37 @@ public final class StatusTable {
             append(out, row, width);
         }
         return out.toString();
+    }
+
+    /**
+     * The lines under the table: the overlaps and the forecast's conflicts a running engine
+     * computed, or {@link CoordinationView#NO_ENGINE} when none runs ({@code coordination} empty).
+     */
+    public static String coordination(Optional<Coordination> coordination) {
+        if (coordination.isEmpty()) {
+            return CoordinationView.NO_ENGINE + "\n";
+        }
+        StringBuilder out = new StringBuilder();
+        for (Overlap o : coordination.get().overlaps()) {
+            out.append("overlap: ").append(o).append('\n');
+        }
+        for (ForecastMatrix.Cell c : coordination.get().forecast().conflicts()) {
+            boolean base = coordination.get().forecast().againstBase().contains(c);
+            out.append("conflict forecast: ").append(c.name()).append(base ? " into " : " x ").append(c.other()).append(": ")
+                    .append(String.join(", ", c.conflictingPaths())).append('\n');
+        }
+        if (out.isEmpty()) {
+            out.append("no overlaps, no conflicts forecast\n");
+        }
+        return out.toString();
+    }
+
+    /** What a running engine computed besides the sessions. */
+    public record Coordination(List<Overlap> overlaps, ForecastMatrix forecast) {
+        public Coordination {
+            overlaps = List.copyOf(overlaps);
+            java.util.Objects.requireNonNull(forecast, "forecast");
+        }
     }
 
     private static void append(StringBuilder out, String[] row, int[] width) {

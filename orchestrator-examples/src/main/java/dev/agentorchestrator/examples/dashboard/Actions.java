@@ -61,7 +61,7 @@ final class Actions {
                     result.put("message", keepBranch ? "Removed; the branch " + branch + " stays." : "Removed with its branch.");
                 }
                 case "merge" -> result.setAll(EngineBridge.merge(orchestrator, session, text(body, "strategy", false)));
-                case "ci" -> result.setAll(EngineBridge.runCi(orchestrator, session));
+                case "ci" -> done(result, EngineBridge.runCi(orchestrator, session), "CI asked for; it runs when a CI slot is free.");
                 default -> throw new ActionException(404, "There is no action '" + verb + "'; the actions are " + VERBS + ".");
             }
             return result;

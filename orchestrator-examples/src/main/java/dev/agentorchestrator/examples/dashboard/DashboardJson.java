@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentorchestrator.AgentEvent;
 import dev.agentorchestrator.CiResult;
+import dev.agentorchestrator.ForecastMatrix;
 import dev.agentorchestrator.Orchestrator;
 import dev.agentorchestrator.OrchestratorEvent;
 import dev.agentorchestrator.Session;
@@ -28,6 +29,7 @@ final class DashboardJson {
                 .put("needsAttention", group.needsAttention())
                 .put("settled", s.state().isSettled())
                 .put("message", s.message())
+                .put("attention", s.attention())
                 .put("branch", s.branch())
                 .put("baseBranch", s.baseBranch())
                 .put("agent", s.agent())
@@ -85,6 +87,23 @@ final class DashboardJson {
         } else if (event instanceof OrchestratorEvent.CiFinished ci) {
             CiResult r = ci.result();
             text = "CI " + r.status() + ": " + r.passed() + " passed, " + r.failed() + " failed, " + r.skipped() + " skipped";
+        } else if (event instanceof OrchestratorEvent.FilesOverlap overlap) {
+            text = "overlaps " + String.join(", ", overlap.otherSessions()) + " on " + String.join(", ", overlap.files());
+            json.set("otherSessions", strings(overlap.otherSessions()));
+            json.set("files", strings(overlap.files()));
+        } else if (event instanceof OrchestratorEvent.ForecastChanged changed) {
+            ForecastMatrix.Cell c = changed.cell();
+            String with = changed.other().isEmpty() ? "into " + c.other() : "with " + changed.other();
+            text = switch (c.outcome()) {
+                case CONFLICT -> "merge " + with + " would conflict: " + String.join(", ", c.conflictingPaths());
+                case CLEAN -> "merge " + with + " is clean";
+                case UNKNOWN -> "merge " + with + " cannot be forecast: " + c.reason().orElse("");
+            };
+            json.put("other", changed.other()).put("outcome", c.outcome().name());
+        } else if (event instanceof OrchestratorEvent.ReactionTaken reaction) {
+            text = reaction.reaction() + ": " + AgentDoing.shorten(reaction.action(), 300)
+                    + (reaction.attempt() > 0 ? " (attempt " + reaction.attempt() + ")" : "");
+            json.put("reaction", reaction.reaction());
         } else if (event instanceof OrchestratorEvent.SessionRemoved) {
             text = "removed";
         } else {

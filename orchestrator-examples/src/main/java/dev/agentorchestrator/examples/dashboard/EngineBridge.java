@@ -3,20 +3,23 @@ package dev.agentorchestrator.examples.dashboard;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentorchestrator.CiResult;
+import dev.agentorchestrator.ForecastMatrix;
 import dev.agentorchestrator.Orchestrator;
+import dev.agentorchestrator.Overlap;
 import dev.agentorchestrator.RemoveRequest;
 import dev.agentorchestrator.Session;
+import java.util.List;
 
 /**
  * Everything the dashboard needs from the core that is changing or not there yet, in one place,
  * so that each arrives as a small change here (and a flag the page already understands):
  *
  * <ul>
- *   <li>the conflict forecast matrix ({@link #forecast}): the core's {@code forecast()};</li>
+ *   <li>the conflict forecast matrix ({@link #forecast}): the core's {@code forecast()} (wired);</li>
  *   <li>the merge queue ({@link #mergeQueue}) and the merge action ({@link #merge});</li>
- *   <li>running CI on request ({@link #runCi});</li>
+ *   <li>running CI on request ({@link #runCi}): the core's {@code runCi} (wired);</li>
  *   <li>the failing tests of a CI run ({@link #ciFailures}): {@code CiResult.failures()};</li>
- *   <li>files changed and overlaps per session ({@link #changes});</li>
+ *   <li>overlaps per session ({@link #changes}): the core's {@code overlaps()} (wired);</li>
  *   <li>removing with a request object ({@link #remove}): {@code Orchestrator.remove(RemoveRequest)}.</li>
  * </ul>
  */
@@ -32,12 +35,29 @@ final class EngineBridge {
     }
 
     /**
-     * The conflict forecast for every pair of live sessions. When the core has it, return
-     * {@code {"available":true,"sessions":[names],"cells":[{"a":..,"b":..,"conflict":bool,"paths":[..]}]}}:
-     * the page draws that matrix already.
+     * The conflict forecast, as the page draws it:
+     * {@code {"available":true,"sessions":[names],"cells":[{"a","b","outcome","conflict","paths","reason"}],
+     * "base":[{"session","branch","outcome","conflict","paths","reason"}]}}.
      */
     static ObjectNode forecast(Orchestrator orchestrator) {
-        return notAvailable("The conflict forecast");
+        ForecastMatrix m = orchestrator.forecast();
+        ObjectNode json = Responses.JSON.createObjectNode().put("available", true);
+        json.set("sessions", DashboardJson.strings(m.names()));
+        ArrayNode cells = json.putArray("cells");
+        for (ForecastMatrix.Cell c : m.pairs()) {
+            cell(cells.addObject().put("a", c.name()).put("b", c.other()), c);
+        }
+        ArrayNode base = json.putArray("base");
+        for (ForecastMatrix.Cell c : m.againstBase()) {
+            cell(base.addObject().put("session", c.name()).put("branch", c.other()), c);
+        }
+        return json;
+    }
+
+    private static void cell(ObjectNode json, ForecastMatrix.Cell c) {
+        json.put("outcome", c.outcome().name()).put("conflict", c.outcome() == ForecastMatrix.Outcome.CONFLICT);
+        json.set("paths", DashboardJson.strings(c.conflictingPaths()));
+        c.reason().ifPresentOrElse(r -> json.put("reason", r), () -> json.putNull("reason"));
     }
 
     /**
@@ -52,8 +72,8 @@ final class EngineBridge {
     static ObjectNode capabilities() {
         return Responses.JSON.createObjectNode()
                 .put("merge", false)
-                .put("runCi", false)
-                .put("forecast", false)
+                .put("runCi", true)
+                .put("forecast", true)
                 .put("mergeQueue", false);
     }
 
@@ -63,10 +83,9 @@ final class EngineBridge {
                 + " queue does not exist. Merge the branch with git for now.");
     }
 
-    /** Runs CI now on a session's newest commit; throws until the core offers it. */
-    static ObjectNode runCi(Orchestrator orchestrator, String session) {
-        throw new UnsupportedOperationException("Running CI from the dashboard is not available yet: the engine has no"
-                + " way to start a CI run on request.");
+    /** Runs CI now on a session's branch head (the core refuses unless it is IDLE or READY_TO_MERGE). */
+    static Session runCi(Orchestrator orchestrator, String session) {
+        return orchestrator.runCi(session);
     }
 
     /**
@@ -78,12 +97,29 @@ final class EngineBridge {
     }
 
     /**
-     * Files changed and overlaps with other sessions, as
-     * {@code {"available":..,"filesChanged":..,"linesAdded":..,"linesRemoved":..,"overlaps":[{"session":..,"files":[..]}]}}.
-     * Not available until the engine publishes them.
+     * The overlaps with other sessions, as
+     * {@code {"available":true,"overlaps":[{"session":..,"files":[..]}]}}: one entry per other session
+     * sharing files with this one. (Counts of files and lines changed are not published by the core;
+     * the session page's diff shows them.)
      */
     static ObjectNode changes(Orchestrator orchestrator, Session session) {
-        return notAvailable("Files changed");
+        return changes(orchestrator.overlaps(), session.name());
+    }
+
+    static ObjectNode changes(List<Overlap> overlaps, String session) {
+        ObjectNode json = Responses.JSON.createObjectNode().put("available", true);
+        ArrayNode list = json.putArray("overlaps");
+        for (Overlap o : overlaps) {
+            if (!o.involves(session)) {
+                continue;
+            }
+            for (String other : o.sessions()) {
+                if (!other.equals(session)) {
+                    list.addObject().put("session", other).set("files", DashboardJson.strings(o.files()));
+                }
+            }
+        }
+        return json;
     }
 
     /** Removes a session, its worktree and (unless kept) its branch. */

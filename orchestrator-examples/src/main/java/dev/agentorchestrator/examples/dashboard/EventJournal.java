@@ -80,6 +80,16 @@ final class EventJournal implements Consumer<OrchestratorEvent> {
                 AgentDoing current = now;
                 session.ifPresentOrElse(s -> json.set("session", DashboardJson.session(orchestrator, s, current)),
                         () -> json.putNull("session"));
+                if (event instanceof OrchestratorEvent.FilesOverlap || event instanceof OrchestratorEvent.ForecastChanged) {
+                    // Coordination concerns more than one card: send the new forecast and the other sessions too.
+                    json.set("forecast", EngineBridge.forecast(orchestrator));
+                    ArrayNode others = json.putArray("others");
+                    for (Session other : orchestrator.sessions()) {
+                        if (!other.name().equals(event.session())) {
+                            others.add(DashboardJson.session(orchestrator, other, doing.getOrDefault(other.name(), AgentDoing.NOTHING)));
+                        }
+                    }
+                }
             }
             append(json);
         }

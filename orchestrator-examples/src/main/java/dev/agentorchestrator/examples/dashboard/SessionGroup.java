@@ -8,7 +8,10 @@ import dev.agentorchestrator.SessionState;
  * is in exactly one.
  */
 enum SessionGroup {
-    /** The agent asked something, was refused a tool, failed, or its host died while it ran. */
+    /**
+     * The agent asked something, was refused a tool, failed, or its host died while it ran; or the
+     * orchestrator gave up on it (its {@link Session#attention()}: reactions used up, a budget reached).
+     */
     NEEDS_INPUT("Waiting for you", true),
     /** Its newest CI run failed and nothing is running to fix it. */
     CI_RED("CI red", true),
@@ -41,6 +44,9 @@ enum SessionGroup {
     /** The group of a session as it is now. */
     static SessionGroup of(Session session) {
         SessionState state = session.state();
+        if (!session.attention().isEmpty() && !state.isDone()) {
+            return NEEDS_INPUT;
+        }
         switch (state) {
             case WAITING_FOR_INPUT:
             case FAILED:

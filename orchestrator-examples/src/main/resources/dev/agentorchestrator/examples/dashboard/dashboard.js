@@ -10,6 +10,7 @@
   const TRANSCRIPT_MAX_LINES = 5000;
   const RESUMABLE = ['STOPPED', 'FAILED', 'INTERRUPTED', 'WAITING_FOR_INPUT', 'IDLE', 'READY_TO_MERGE'];
   const STOPPABLE = ['QUEUED', 'CREATING_WORKTREE', 'RUNNING', 'WAITING_FOR_INPUT', 'IDLE', 'TESTING', 'READY_TO_MERGE', 'FAILED', 'INTERRUPTED'];
+  const CI_RUNNABLE = ['IDLE', 'READY_TO_MERGE'];
 
   const sessions = new Map();    // name -> latest session JSON
   const cards = new Map();       // name -> card (overview)
@@ -76,6 +77,8 @@
       } else if (message.event.kind === 'SessionRemoved') {
         removeSession(message.event.session);
       }
+      if (message.others) message.others.forEach(upsert);
+      if (message.forecast) renderForecast(message.forecast);
       addToFeed(message.event);
       if (detail && detail.name === message.event.session && message.event.kind === 'StateChanged') {
         loadDiff(detail.name);
@@ -292,14 +295,18 @@
 
     const ch = s.changes;
     if (ch && ch.available) {
-      let text = ch.filesChanged + ' files, +' + ch.linesAdded + ' −' + ch.linesRemoved;
-      if (ch.overlaps && ch.overlaps.length) {
-        text += ' · overlaps ' + ch.overlaps.map(function (o) { return o.session + ' (' + o.files.join(', ') + ')'; }).join('; ');
-      }
+      const overlaps = ch.overlaps || [];
+      let text = ch.filesChanged === undefined ? '' : ch.filesChanged + ' files, +' + ch.linesAdded + ' −' + ch.linesRemoved + ' · ';
+      text += overlaps.length
+        ? 'overlaps ' + overlaps.map(function (o) { return o.session + ' (' + o.files.join(', ') + ')'; }).join('; ')
+        : 'no overlaps';
       c.changes.textContent = text;
+      c.changes.className = 'changes' + (overlaps.length ? ' overlapping' : '');
     } else {
       c.changes.textContent = 'Files changed, overlaps: not available yet';
     }
+    c.message.title = s.attention || '';
+    if (s.attention) c.message.textContent = 'Needs you: ' + s.attention + (s.message ? ' · ' + s.message : '');
 
     c.meta.textContent = '$' + s.costUsd.toFixed(2) + ' · ' + s.turns + ' turns · ' + s.agent + ' · ' + s.branch
       + (s.pendingPrompts ? ' · ' + s.pendingPrompts + ' prompt(s) waiting' : '');
@@ -307,7 +314,8 @@
     c.stop.disabled = STOPPABLE.indexOf(s.state) < 0;
     c.resume.disabled = RESUMABLE.indexOf(s.state) < 0;
     c.send.disabled = s.state === 'MERGED' || s.state === 'MERGING';
-    disableUnlessCapable(c.runCi, capabilities.runCi, 'Running CI from the dashboard is not available yet.');
+    disableUnlessCapable(c.runCi, capabilities.runCi && CI_RUNNABLE.indexOf(s.state) >= 0,
+      capabilities.runCi ? 'CI runs on request for a session that is idle or ready to merge.' : 'Running CI from the dashboard is not available yet.');
     disableUnlessCapable(c.merge, capabilities.merge && s.state === 'READY_TO_MERGE',
       capabilities.merge ? 'Only a session that is ready to merge can be merged.' : 'Merging is not available yet: the engine has no merge queue.');
   }
@@ -355,6 +363,10 @@
       return;
     }
     const names = forecast.sessions;
+    if (!names.length) {
+      body.appendChild(el('p', 'empty', 'No live sessions to forecast.'));
+      return;
+    }
     const cells = new Map();
     forecast.cells.forEach(function (cell) { cells.set(cell.a + '\u0000' + cell.b, cell); cells.set(cell.b + '\u0000' + cell.a, cell); });
     const table = el('table', 'matrix');
@@ -366,14 +378,35 @@
       const row = el('tr');
       row.appendChild(el('th', null, a));
       names.forEach(function (b) {
-        const cell = a === b ? null : cells.get(a + '\u0000' + b);
-        const td = el('td', cell ? (cell.conflict ? 'conflict' : 'clean') : null, cell ? (cell.conflict ? '✗' : '✓') : '');
-        if (cell && cell.conflict) td.title = cell.paths.join('\n');
-        row.appendChild(td);
+        row.appendChild(a === b ? el('td', 'self', '—') : forecastCell(cells.get(a + '\u0000' + b)));
       });
       table.appendChild(row);
     });
+    const base = el('tr', 'base');
+    base.appendChild(el('th', null, 'into base'));
+    const byName = new Map((forecast.base || []).map(function (cell) { return [cell.session, cell]; }));
+    names.forEach(function (n) { base.appendChild(forecastCell(byName.get(n))); });
+    table.appendChild(base);
     body.appendChild(table);
+  }
+
+  /** One matrix cell: red with the conflicting paths when CONFLICT, a tick when clean, ? when unknown. */
+  function forecastCell(cell) {
+    if (!cell) return el('td', null, '');
+    if (cell.conflict) {
+      const td = el('td', 'conflict');
+      td.append(el('span', 'mark', '✗ '), el('span', 'paths', cell.paths.join(', ')));
+      td.title = 'Merging would conflict in:\n' + cell.paths.join('\n');
+      return td;
+    }
+    if (cell.outcome === 'UNKNOWN') {
+      const td = el('td', 'unknown', '?');
+      td.title = cell.reason || 'unknown';
+      return td;
+    }
+    const td = el('td', 'clean', '✓');
+    td.title = 'merges cleanly';
+    return td;
   }
 
   function renderMergeQueue(queue) {

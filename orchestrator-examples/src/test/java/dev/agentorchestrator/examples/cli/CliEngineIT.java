@@ -112,13 +112,49 @@ class CliEngineIT {
         assertFalse(TestRepos.git(repo, "branch", "--list", "feature/auth-api").isBlank(), "--keep-branch keeps it");
         assertEquals("", cli.run("list").expect(0).out());
 
-        Cli.Result dashboard = cli.run("dashboard").expect(ExitCodes.FAILURE);
-        assertTrue(dashboard.err().contains("not available"), dashboard.err());
+        // The engine serves the dashboard now: the command prints its address with the token.
+        Cli.Result dashboard = cli.run("dashboard").expect(0);
+        assertTrue(dashboard.out().startsWith("http://127.0.0.1:") && dashboard.out().contains("/?token="), dashboard.out());
         assertEquals(pid, Cli.enginePid(repo).orElseThrow(), "every command used the same engine");
 
         assertTrue(cli.run("shutdown").expect(0).out().contains("engine stopped"));
         assertTrue(ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
         assertFalse(Files.exists(repo.resolve(".git/agent-orchestrator/engine/engine.json")));
+    }
+
+    @Test
+    void ciRunsOnRequestAndStatusShowsTheForecastOfARunningEngine() throws Exception {
+        Path repo = repo("120s", "50ms");
+        Cli cli = new Cli(repo);
+        cli.run("create", "alpha", "--prompt", "Add alpha").expect(0);
+        cli.run("create", "asker", "--prompt", "Add it, then ASK").expect(0);
+        Await.until("alpha is ready and asker waits", WAIT, () -> stored(repo, "alpha").state() == SessionState.READY_TO_MERGE
+                && stored(repo, "asker").state() == SessionState.WAITING_FOR_INPUT);
+        String firstCi = stored(repo, "alpha").lastCi().orElseThrow().finishedAt().toString();
+
+        Cli.Result ran = cli.run("ci", "alpha", "--wait").expect(0);
+        assertTrue(ran.out().startsWith("alpha: READY_TO_MERGE, CI SKIPPED"), ran.out());
+        JsonNode status = cli.run("status", "--json").expect(0).json();
+        JsonNode alpha = status.path("sessions").get(0);
+        assertNotEquals(firstCi, alpha.path("ci").path("finishedAt").asText(), "a second CI result: " + alpha);
+        assertTrue(status.path("engineRunning").asBoolean());
+        assertTrue(status.path("overlaps").isArray(), status.toString());
+        assertTrue(CoordinationView.forecastFromJson(status.path("forecast")).names().size() <= 2);
+
+        Cli.Result refused = cli.run("ci", "asker").expect(ExitCodes.FAILURE);
+        assertTrue(refused.err().contains("WAITING_FOR_INPUT") && refused.err().contains("IDLE or READY_TO_MERGE"), refused.err());
+        assertEquals(ExitCodes.NOT_FOUND, cli.run("ci", "nope").exitCode());
+
+        JsonNode forecast = cli.run("forecast", "--json").expect(0).json();
+        assertTrue(forecast.path("pairs").isArray() && forecast.path("againstBase").isArray(), forecast.toString());
+        String table = cli.run("forecast").expect(0).out();
+        // The forecast is recomputed in the background, so the table is checked for its shape, not against the JSON.
+        assertTrue(table.contains("into base") || table.equals("(no sessions to forecast)\n"), table);
+
+        cli.run("shutdown").expect(0);
+        JsonNode offline = cli.run("status", "--json").expect(0).json();
+        assertTrue(offline.path("forecast").isNull() && !offline.path("engineRunning").asBoolean(), offline.toString());
+        assertTrue(cli.run("status").expect(0).out().contains(CoordinationView.NO_ENGINE));
     }
 
     @Test

@@ -123,7 +123,7 @@ class DashboardBrowserTest {
         open();
         assertEquals("http://127.0.0.1:" + dashboard.port() + "/", browser.getCurrentUrl(), "the token is gone from the address");
         assertEquals("agent-orchestrator", browser.getTitle());
-        assertTrue(browser.findElement(By.id("forecast-body")).getText().contains("not available yet"));
+        assertTrue(browser.findElement(By.id("forecast-body")).getText().contains("No live sessions to forecast"));
         assertTrue(browser.findElement(By.id("merge-queue-body")).getText().contains("not available yet"));
     }
 
@@ -176,6 +176,33 @@ class DashboardBrowserTest {
         awaitCard("asker", SessionState.READY_TO_MERGE, PAGE_WAIT);
         assertEquals("", card("asker").findElement(By.cssSelector("textarea")).getAttribute("value"), "the box is emptied");
         assertEquals("agent-orchestrator", browser.getTitle(), "nothing needs attention any more");
+    }
+
+    @Test
+    void theRunCiButtonRunsCiAndTheMatrixShowsAConflictInRed() {
+        fixture = new DashboardFixture(tmp);
+        // Both agents commit their own received.txt: the forecast sees an add/add conflict.
+        start(fixture.builder().feature("left", "Say left").feature("right", "Say right"));
+        DashboardFixture.awaitState(orchestrator, "left", SessionState.READY_TO_MERGE);
+        DashboardFixture.awaitState(orchestrator, "right", SessionState.READY_TO_MERGE);
+        open();
+        awaitCard("left", SessionState.READY_TO_MERGE, PAGE_WAIT);
+        long before = ciRuns("left");
+        WebElement runCi = card("left").findElement(By.cssSelector("button[data-action='ci']"));
+        assertTrue(runCi.isEnabled(), runCi.getAttribute("title"));
+        runCi.click();
+        waiting(PAGE_WAIT).until(d -> card("left").findElement(By.cssSelector(".result")).getText().startsWith("CI asked for"));
+        Await.until("a second CI run on left", DashboardFixture.WAIT, () -> ciRuns("left") == before + 1);
+        awaitCard("left", SessionState.READY_TO_MERGE, PAGE_WAIT);
+
+        waiting(PAGE_WAIT).withMessage(() -> "a red cell naming received.txt").until(d -> d.findElements(
+                By.cssSelector("#forecast-body td.conflict")).stream().anyMatch(td -> td.getText().contains("received.txt")));
+        WebElement merge = card("left").findElement(By.cssSelector("button[data-action='merge']"));
+        assertFalse(merge.isEnabled(), "merge stays disabled");
+    }
+
+    private long ciRuns(String session) {
+        return published.stream().filter(e -> e instanceof OrchestratorEvent.CiFinished c && c.session().equals(session)).count();
     }
 
     @Test
@@ -262,7 +289,8 @@ class DashboardBrowserTest {
         fixture = new DashboardFixture(tmp);
         start(fixture.builder(Ci.command("bash", "-c", "if grep -q BROKEN received.txt; then"
                         + " echo 'FAILED CheckoutPageTest.totalIncludesTax'; echo 'Tests run: 14, Failures: 1'; exit 1; fi;"
-                        + " echo 'Tests run: 14, Failures: 0'")));
+                        + " echo 'Tests run: 14, Failures: 0'")).reactions());
+        // No reactions: checkout-ui is to stay IDLE with red CI (the CI_RED column), not be sent the failure.
         // Added after the dashboard started, so that it saw every agent event (what each agent did last).
         orchestrator.addFeature("auth-api", "Implement JWT login with refresh tokens");
         orchestrator.addFeature("search-index", "HOLD Build the product search index");

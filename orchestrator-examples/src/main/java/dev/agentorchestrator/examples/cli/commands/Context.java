@@ -1,9 +1,12 @@
 package dev.agentorchestrator.examples.cli.commands;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentorchestrator.Session;
 import dev.agentorchestrator.examples.cli.CliException;
+import dev.agentorchestrator.examples.cli.CoordinationView;
 import dev.agentorchestrator.examples.cli.ExitCodes;
 import dev.agentorchestrator.examples.cli.RepositoryLayout;
+import dev.agentorchestrator.examples.cli.StatusTable;
 import dev.agentorchestrator.examples.cli.config.OrchestratorConfig;
 import dev.agentorchestrator.examples.cli.engine.EngineClient;
 import dev.agentorchestrator.spi.SessionRecord;
@@ -11,6 +14,7 @@ import dev.agentorchestrator.spi.StateStore;
 import dev.agentorchestrator.store.StateStores;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What commands share: the repository of the working folder, its config, its stored state and
@@ -41,6 +45,24 @@ final class Context {
         try (StateStore store = StateStores.jsonFiles(layout.commonGitDir())) {
             return store.load(name).map(SessionRecord::view).orElseThrow(() -> new CliException(ExitCodes.NOT_FOUND, "no session named '" + name
                     + "' in this repository; 'agent-orchestrator list' shows the sessions"));
+        }
+    }
+
+    /**
+     * The overlaps and forecast of the engine that runs now, if one does; never starts one (they
+     * would not be computed yet anyway).
+     */
+    static Optional<StatusTable.Coordination> coordination(RepositoryLayout layout) {
+        Optional<EngineClient> engine = EngineClient.running(layout);
+        if (engine.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode status = engine.get().get("/api/status");
+            return Optional.of(new StatusTable.Coordination(CoordinationView.overlapsFromJson(status.path("overlaps")),
+                    CoordinationView.forecastFromJson(status.path("forecast"))));
+        } catch (CliException engineWentAway) {
+            return Optional.empty();
         }
     }
 

@@ -2,6 +2,7 @@ package dev.agentorchestrator.examples.cli.commands;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentorchestrator.Session;
+import dev.agentorchestrator.examples.cli.CoordinationView;
 import dev.agentorchestrator.examples.cli.ExitCodes;
 import dev.agentorchestrator.examples.cli.RepositoryLayout;
 import dev.agentorchestrator.examples.cli.SessionView;
@@ -17,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,7 +27,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * The read-only commands: they read the stored state directly (no engine, no JGit), so they are
- * quick and work while no engine runs.
+ * quick and work while no engine runs. Only {@code status} asks a running engine (never starting
+ * one) for what exists only there: the overlaps and the forecast.
  */
 public final class ReadCommands {
 
@@ -33,9 +36,10 @@ public final class ReadCommands {
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true,
-            description = "Shows every session: state, progress, CI, cost, turns, last activity, age and message.")
+            description = "Shows every session: state, progress, CI, cost, turns, last activity, age, attention and message;"
+                    + " then the overlaps and conflicts forecast by a running engine.")
     public static final class Status implements Callable<Integer> {
-        @Option(names = "--json", description = "print JSON: {\"repository\", \"sessions\": [...]} (fields in docs/cli.md)")
+        @Option(names = "--json", description = "print JSON: {\"repository\", \"sessions\": [...], \"overlaps\", \"forecast\"} (fields in docs/cli.md)")
         boolean json;
         @Option(names = {"-w", "--watch"}, description = "redraw every --interval until interrupted")
         boolean watch;
@@ -50,16 +54,29 @@ public final class ReadCommands {
             PrintWriter out = spec.commandLine().getOut();
             do {
                 List<Session> sessions = Context.sessions(layout);
+                Optional<StatusTable.Coordination> coordination = Context.coordination(layout);
                 if (json) {
                     ObjectNode n = SessionView.JSON.createObjectNode();
                     n.put("repository", layout.mainWorktree().toString());
                     n.set("sessions", SessionView.toJson(sessions));
+                    n.put("engineRunning", coordination.isPresent());
+                    if (coordination.isPresent()) {
+                        n.set("overlaps", CoordinationView.overlapsToJson(coordination.get().overlaps()));
+                        n.set("forecast", CoordinationView.forecastToJson(coordination.get().forecast()));
+                    } else {
+                        n.putNull("overlaps");
+                        n.putNull("forecast");
+                        n.put("note", CoordinationView.NO_ENGINE);
+                    }
                     out.println(n.toPrettyString());
                 } else {
                     if (watch && System.console() != null) {
                         out.print("\033[H\033[2J");
                     }
                     out.print(StatusTable.render(sessions, Instant.now()));
+                    if (!sessions.isEmpty()) {
+                        out.print(StatusTable.coordination(coordination));
+                    }
                     if (watch) {
                         out.println();
                     }

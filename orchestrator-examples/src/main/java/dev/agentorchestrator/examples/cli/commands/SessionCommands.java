@@ -22,7 +22,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** The commands that change sessions, through the engine: create, prompt, stop, remove (and merge, ci). */
+/** The commands that change sessions, through the engine: create, prompt, stop, remove, ci (and merge). */
 public final class SessionCommands {
 
     private SessionCommands() {
@@ -192,18 +192,45 @@ public final class SessionCommands {
         }
     }
 
-    // LEAD: `ci` waits for the core's CI-on-request (a runCi on the orchestrator). When it lands:
-    // POST /api/sessions/{name}/ci in ControlApi, and call it here like Stop does.
     @Command(name = "ci", mixinStandardHelpOptions = true,
-            description = "Runs CI on a session's branch now (not available in this version; CI runs after each turn with new commits).")
+            description = "Runs CI on a session's branch head now (or when a CI slot is free), even if that commit was tested."
+                    + " The session must be IDLE or READY_TO_MERGE.")
     public static final class RunCi implements Callable<Integer> {
         @Parameters(arity = "1", paramLabel = "NAME", description = "the session")
         String name;
+        @Option(names = {"-w", "--wait"}, description = "wait until CI has run and print its result; exit 1 when it is not green")
+        boolean await;
+        @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "3600", description = "how long --wait waits (default ${DEFAULT-VALUE})")
+        long timeoutSeconds;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
-            throw new CliException(ExitCodes.FAILURE, "ci on request is not available in this version; CI runs by itself after"
-                    + " every agent turn that made commits. Run the tests in the session's worktree meanwhile.");
+            RepositoryLayout layout = Context.layout();
+            Context.storedSession(layout, name);
+            EngineClient engine = Context.engine(layout);
+            JsonNode session;
+            try {
+                session = engine.post(EngineClient.sessionPath(name) + "/ci", SessionView.JSON.createObjectNode());
+            } catch (CliException e) {
+                if (e.exitCode() != ExitCodes.FAILURE) {
+                    throw e;
+                }
+                throw new CliException(e.exitCode(), e.getMessage() + " ('agent-orchestrator status' shows its state)");
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            if (!await) {
+                out.printf("%s: CI asked for (%s)%n", name, session.path("state").asText());
+                return ExitCodes.OK;
+            }
+            JsonNode settled = engine.post(EngineClient.sessionPath(name) + "/await",
+                    SessionView.JSON.createObjectNode().put("timeoutSeconds", timeoutSeconds), Duration.ofSeconds(timeoutSeconds + 30));
+            JsonNode ci = settled.path("ci");
+            out.printf("%s: %s, CI %s%s%n", name, settled.path("state").asText(), ci.path("status").asText("-"),
+                    ci.path("summary").asText().isEmpty() ? "" : " - " + ci.path("summary").asText());
+            String status = ci.path("status").asText();
+            return status.equals("PASSED") || status.equals("SKIPPED") ? ExitCodes.OK : ExitCodes.FAILURE;
         }
     }
 

@@ -13,6 +13,7 @@ import dev.agentorchestrator.InvalidFeatureNameException;
 import dev.agentorchestrator.OrchestratorEvent;
 import dev.agentorchestrator.Session;
 import dev.agentorchestrator.UnknownSessionException;
+import dev.agentorchestrator.examples.cli.CoordinationView;
 import dev.agentorchestrator.examples.cli.SessionView;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,14 +36,15 @@ import org.slf4j.LoggerFactory;
  * {@code Authorization: Bearer <token>} (401 when missing, 403 when wrong). Routes:
  *
  * <pre>
- * GET    /api/status                      engine info and every session
+ * GET    /api/status                      engine info, every session, the overlaps and the forecast
+ * GET    /api/forecast                    the conflict forecast
  * GET    /api/sessions/{name}             one session
  * POST   /api/features                    {"features":[{"name","prompt","agent","dependsOn":[..],"baseBranch"}]}
  * POST   /api/sessions/{name}/prompt      {"prompt": "..."}
  * POST   /api/sessions/{name}/stop
  * POST   /api/sessions/{name}/await       {"timeoutSeconds": N}: answers once the session settles
  * POST   /api/sessions/{name}/merge       501 until the core has a merge queue
- * POST   /api/sessions/{name}/ci          501 until the core can run CI on request
+ * POST   /api/sessions/{name}/ci          runs CI now (409 unless IDLE or READY_TO_MERGE)
  * DELETE /api/sessions/{name}?keepBranch=true&amp;force=true
  * POST   /api/shutdown
  * GET    /api/events                      server-sent events, one JSON object per event
@@ -104,7 +106,11 @@ final class ControlApi implements HttpHandler {
                 ObjectNode out = SessionView.JSON.createObjectNode();
                 out.set("engine", engineInfo);
                 out.set("sessions", SessionView.toJson(engine.sessions()));
+                out.set("overlaps", CoordinationView.overlapsToJson(engine.overlaps()));
+                out.set("forecast", CoordinationView.forecastToJson(engine.forecast()));
                 send(x, 200, out);
+            } else if (path.equals("forecast") && method.equals("GET")) {
+                send(x, 200, CoordinationView.forecastToJson(engine.forecast()));
             } else if (path.equals("features") && method.equals("POST")) {
                 send(x, 201, created(readBody(x)));
             } else if (path.equals("shutdown") && method.equals("POST")) {
@@ -148,8 +154,9 @@ final class ControlApi implements HttpHandler {
                 long seconds = readBody(x).path("timeoutSeconds").asLong(3600);
                 send(x, 200, SessionView.toJson(engine.await(name, Duration.ofSeconds(Math.max(1, seconds)))));
             }
-            // LEAD: merge and ci on request arrive with the merge queue and the CI service; route them here.
-            case "POST merge", "POST ci" -> {
+            case "POST ci" -> send(x, 200, SessionView.toJson(engine.runCi(name)));
+            // LEAD: merge arrives with the merge queue; route it here.
+            case "POST merge" -> {
                 engine.session(name);
                 send(x, 501, error(action + " is not available in this version of the engine", "not-available"));
             }

@@ -2,7 +2,9 @@ package dev.agentorchestrator.examples.cli.engine;
 
 import dev.agentorchestrator.EventSubscription;
 import dev.agentorchestrator.Feature;
+import dev.agentorchestrator.ForecastMatrix;
 import dev.agentorchestrator.Orchestrator;
+import dev.agentorchestrator.Overlap;
 import dev.agentorchestrator.RemoveRequest;
 import dev.agentorchestrator.OrchestratorEvent;
 import dev.agentorchestrator.Session;
@@ -86,6 +88,25 @@ public final class EngineCommands implements AutoCloseable {
 
     public Session stop(String name) {
         return orchestrator.stop(name);
+    }
+
+    /**
+     * Runs CI on the session's branch head now (or when a CI slot is free).
+     *
+     * @throws dev.agentorchestrator.IllegalStateTransitionException when the session is not IDLE or READY_TO_MERGE
+     */
+    public Session runCi(String name) {
+        return orchestrator.runCi(name);
+    }
+
+    /** The latest conflict forecast, computed in the background as branches move. */
+    public ForecastMatrix forecast() {
+        return orchestrator.forecast();
+    }
+
+    /** Files two sessions change at once, as of the latest refresh. */
+    public List<Overlap> overlaps() {
+        return orchestrator.overlaps();
     }
 
     /** Waits until the session settles (nothing running, no prompt waiting). */
