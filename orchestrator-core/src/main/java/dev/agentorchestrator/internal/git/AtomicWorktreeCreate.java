@@ -221,6 +221,9 @@ public final class AtomicWorktreeCreate {
             deleteIfEmpty(admin.get().getParent());
         }
         if (deleteBranch) {
+            // A git killed while it created this create's own new branch leaves that ref's lock file; no one
+            // else writes a branch that this create was making, so the lock is stale and would block a retry.
+            Files.deleteIfExists(commonDir.resolve("refs/heads").resolve(entry.branch() + ".lock"));
             steps.deleteBranchIfAt(entry.branch(), entry.commit());
         }
         return true;
