@@ -61,26 +61,43 @@ final class EngineBridge {
     }
 
     /**
-     * The merge queue. When the core has it, return
-     * {@code {"available":true,"entries":[{"session":..,"state":..,"detail":..}]}}.
+     * The merge queue as the page shows it: the sessions that are ready to merge (what
+     * {@code mergeAll()} would take, in its order) and any merge under way.
      */
     static ObjectNode mergeQueue(Orchestrator orchestrator) {
-        return notAvailable("The merge queue");
+        ObjectNode json = Responses.JSON.createObjectNode().put("available", true);
+        var entries = json.putArray("entries");
+        for (var s : orchestrator.sessions()) {
+            if (s.state() == dev.agentorchestrator.SessionState.READY_TO_MERGE || s.state() == dev.agentorchestrator.SessionState.MERGING) {
+                entries.addObject().put("session", s.name()).put("state", s.state().name())
+                        .put("detail", s.state() == dev.agentorchestrator.SessionState.MERGING ? "merging into " + s.baseBranch()
+                                : "into " + s.baseBranch() + s.lastCi().map(ci -> ", CI " + ci.status().name().toLowerCase()).orElse(""));
+            }
+        }
+        return json;
     }
 
     /** What the page may offer; a false flag keeps its button disabled with a tooltip saying why. */
     static ObjectNode capabilities() {
         return Responses.JSON.createObjectNode()
-                .put("merge", false)
+                .put("merge", true)
                 .put("runCi", true)
                 .put("forecast", true)
-                .put("mergeQueue", false);
+                .put("mergeQueue", true);
     }
 
-    /** Merges a session; throws until the merge queue exists (the core removed {@code merge} until then). */
+    /** Merges a session now with the strategy named (merge, squash, ff-only, rebase); the result says what happened. */
     static ObjectNode merge(Orchestrator orchestrator, String session, String strategy) {
-        throw new UnsupportedOperationException("Merging from the dashboard is not available yet: the engine's merge"
-                + " queue does not exist. Merge the branch with git for now.");
+        dev.agentorchestrator.MergeRequest request = dev.agentorchestrator.MergeRequest.of(session);
+        if (strategy != null && !strategy.isBlank()) {
+            request = request.withStrategy(dev.agentorchestrator.examples.cli.MergeStrategies.parse(strategy));
+        }
+        dev.agentorchestrator.MergeResult r = orchestrator.merge(request);
+        if (!r.merged()) {
+            throw new dev.agentorchestrator.OrchestratorException(r.outcome() + ": " + r.message()); // shown as a 409 with the reason
+        }
+        return Responses.JSON.createObjectNode().put("outcome", r.outcome().name()).put("message", r.message())
+                .put("mergedCommit", r.mergedCommit().orElse(""));
     }
 
     /** Runs CI now on a session's branch head (the core refuses unless it is IDLE or READY_TO_MERGE). */

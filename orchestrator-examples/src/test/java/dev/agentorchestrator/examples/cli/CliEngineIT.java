@@ -151,6 +151,14 @@ class CliEngineIT {
         // The forecast is recomputed in the background, so the table is checked for its shape, not against the JSON.
         assertTrue(table.contains("into base") || table.equals("(no sessions to forecast)\n"), table);
 
+        // merge: a waiting session is refused (exit 1, the reason said), a ready one merges into main.
+        Cli.Result notReady = cli.run("merge", "asker").expect(ExitCodes.FAILURE);
+        assertTrue(notReady.out().contains("asker: REFUSED_STATE"), notReady.out());
+        Cli.Result merged = cli.run("merge", "alpha", "--strategy", "squash").expect(0);
+        assertTrue(merged.out().startsWith("alpha: MERGED - merged into main"), merged.out());
+        JsonNode after = cli.run("status", "--json").expect(0).json();
+        assertEquals("MERGED", after.path("sessions").get(0).path("state").asText(), after.toString());
+
         cli.run("shutdown").expect(0);
         JsonNode offline = cli.run("status", "--json").expect(0).json();
         assertTrue(offline.path("forecast").isNull() && !offline.path("engineRunning").asBoolean(), offline.toString());

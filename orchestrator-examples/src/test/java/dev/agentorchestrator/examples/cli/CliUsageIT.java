@@ -52,10 +52,12 @@ class CliUsageIT {
     }
 
     @Test
-    void commandsNotInThisVersionSaySoAndExitWithOne() {
+    void mergeAndCiRefuseUnknownSessionsAndBadUsageBeforeAnyEngineStarts() {
         Cli cli = new Cli(TestRepos.withCommit(tmp.resolve("repo")));
-        Cli.Result r = cli.run("merge", "auth-api").expect(ExitCodes.FAILURE);
-        assertTrue(r.err().contains("not available in this version"), r.err());
+        Cli.Result r = cli.run("merge", "auth-api").expect(ExitCodes.NOT_FOUND);
+        assertTrue(r.err().contains("no session named 'auth-api'"), r.err());
+        assertTrue(cli.run("merge").expect(ExitCodes.USAGE).err().contains("--all"));
+        assertTrue(cli.run("merge", "a", "--strategy", "octopus").expect(ExitCodes.USAGE).err().contains("octopus"));
         // ci is there now; an unknown session is refused before any engine starts.
         Cli.Result ci = cli.run("ci", "auth-api").expect(ExitCodes.NOT_FOUND);
         assertTrue(ci.err().contains("no session named 'auth-api'"), ci.err());

@@ -124,7 +124,7 @@ class DashboardBrowserTest {
         assertEquals("http://127.0.0.1:" + dashboard.port() + "/", browser.getCurrentUrl(), "the token is gone from the address");
         assertEquals("agent-orchestrator", browser.getTitle());
         assertTrue(browser.findElement(By.id("forecast-body")).getText().contains("No live sessions to forecast"));
-        assertTrue(browser.findElement(By.id("merge-queue-body")).getText().contains("not available yet"));
+        assertTrue(browser.findElement(By.id("merge-queue-body")).getText().contains("Nothing is waiting to merge"));
     }
 
     @Test
@@ -147,7 +147,7 @@ class DashboardBrowserTest {
         assertTrue(browser.findElement(By.id("favicon")).getAttribute("href").endsWith("favicon-alert.svg"));
         WebElement merge = held.findElement(By.cssSelector("button[data-action='merge']"));
         assertFalse(merge.isEnabled());
-        assertTrue(merge.getAttribute("title").contains("not available yet"), merge.getAttribute("title"));
+        assertTrue(merge.getAttribute("title").contains("ready to merge"), merge.getAttribute("title"));
 
         ((JavascriptExecutor) browser).executeScript("window.stillTheSamePage = true;");
         fixture.release("held");

@@ -173,22 +173,59 @@ public final class SessionCommands {
         }
     }
 
-    // LEAD: `merge` waits for the core's merge queue (Orchestrator.merge was removed until it exists).
-    // When it lands: POST /api/sessions/{name}/merge in ControlApi, and call it here like Stop does.
     @Command(name = "merge", mixinStandardHelpOptions = true,
-            description = "Merges finished features into their base branch through the merge queue (not available in this version).")
+            description = "Merges finished features into their base branch: one with a strategy, or several (or --all)"
+                    + " through the merge queue, which tests each merge result before the base moves. See docs/merge.md.")
     public static final class Merge implements Callable<Integer> {
         @Parameters(arity = "0..*", paramLabel = "NAME", description = "the sessions")
         List<String> names = new ArrayList<>();
-        @Option(names = "--all", description = "every session that is ready to merge")
+        @Option(names = "--all", description = "every session that is ready to merge, through the merge queue")
         boolean all;
-        @Option(names = "--strategy", paramLabel = "STRATEGY", description = "merge, squash or rebase")
+        @Option(names = "--strategy", paramLabel = "STRATEGY", description = "merge (default), squash, ff-only or rebase;"
+                + " for one feature")
         String strategy;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
-            throw new CliException(ExitCodes.FAILURE, "merge is not available in this version: the merge queue has not landed yet."
-                    + " Merge the branch with git (git merge feature/NAME), then 'agent-orchestrator remove NAME'.");
+            if (all == !names.isEmpty()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "name the features to merge, or give --all (not both)");
+            }
+            if (strategy != null && (all || names.size() > 1)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--strategy is for one feature; the merge queue"
+                        + " merges with merge commits");
+            }
+            if (strategy != null) {
+                try {
+                    dev.agentorchestrator.examples.cli.MergeStrategies.parse(strategy); // a usage error before any engine starts
+                } catch (IllegalArgumentException e) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+                }
+            }
+            RepositoryLayout layout = Context.layout();
+            names.forEach(n -> Context.storedSession(layout, n));
+            EngineClient engine = Context.engine(layout);
+            List<JsonNode> results = new ArrayList<>();
+            if (names.size() == 1) {
+                ObjectNode body = SessionView.JSON.createObjectNode();
+                if (strategy != null) {
+                    body.put("strategy", strategy);
+                }
+                results.add(engine.post(EngineClient.sessionPath(names.get(0)) + "/merge", body, Duration.ofHours(1)));
+            } else {
+                ObjectNode body = SessionView.JSON.createObjectNode();
+                var list = body.putArray("features");
+                names.forEach(list::add);
+                engine.post("/api/merge-queue", body, Duration.ofHours(2)).path("results").forEach(results::add);
+            }
+            boolean allMerged = true;
+            for (JsonNode r : results) {
+                spec.commandLine().getOut().printf("%s: %s - %s%n", r.path("feature").asText(), r.path("outcome").asText(),
+                        r.path("message").asText());
+                allMerged &= r.path("merged").asBoolean() || r.path("outcome").asText().equals("ALREADY_MERGED");
+            }
+            return allMerged ? ExitCodes.OK : ExitCodes.FAILURE;
         }
     }
 

@@ -10,6 +10,8 @@ import dev.agentorchestrator.EventSubscription;
 import dev.agentorchestrator.GitException;
 import dev.agentorchestrator.IllegalStateTransitionException;
 import dev.agentorchestrator.InvalidFeatureNameException;
+import dev.agentorchestrator.MergeResult;
+import dev.agentorchestrator.MergeStrategy;
 import dev.agentorchestrator.OrchestratorEvent;
 import dev.agentorchestrator.Session;
 import dev.agentorchestrator.UnknownSessionException;
@@ -43,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * POST   /api/sessions/{name}/prompt      {"prompt": "..."}
  * POST   /api/sessions/{name}/stop
  * POST   /api/sessions/{name}/await       {"timeoutSeconds": N}: answers once the session settles
- * POST   /api/sessions/{name}/merge       501 until the core has a merge queue
+ * POST   /api/sessions/{name}/merge       merge now ({"strategy": "merge|squash|ff-only|rebase"}): the MergeResult
+ * POST   /api/merge-queue                 the merge queue ({"features": [...]}, empty for every ready one): results
  * POST   /api/sessions/{name}/ci          runs CI now (409 unless IDLE or READY_TO_MERGE)
  * DELETE /api/sessions/{name}?keepBranch=true&amp;force=true
  * POST   /api/shutdown
@@ -111,6 +114,13 @@ final class ControlApi implements HttpHandler {
                 send(x, 200, out);
             } else if (path.equals("forecast") && method.equals("GET")) {
                 send(x, 200, CoordinationView.forecastToJson(engine.forecast()));
+            } else if (path.equals("merge-queue") && method.equals("POST")) {
+                List<String> names = new ArrayList<>();
+                readBody(x).path("features").forEach(f -> names.add(f.asText()));
+                ObjectNode out = SessionView.JSON.createObjectNode();
+                var results = out.putArray("results");
+                engine.mergeQueue(names).forEach(r -> results.add(mergeJson(r)));
+                send(x, 200, out);
             } else if (path.equals("features") && method.equals("POST")) {
                 send(x, 201, created(readBody(x)));
             } else if (path.equals("shutdown") && method.equals("POST")) {
@@ -155,13 +165,26 @@ final class ControlApi implements HttpHandler {
                 send(x, 200, SessionView.toJson(engine.await(name, Duration.ofSeconds(Math.max(1, seconds)))));
             }
             case "POST ci" -> send(x, 200, SessionView.toJson(engine.runCi(name)));
-            // LEAD: merge arrives with the merge queue; route it here.
             case "POST merge" -> {
-                engine.session(name);
-                send(x, 501, error(action + " is not available in this version of the engine", "not-available"));
+                Optional<MergeStrategy> strategy = text(readBody(x), "strategy").map(dev.agentorchestrator.examples.cli.MergeStrategies::parse);
+                send(x, 200, mergeJson(engine.merge(name, strategy)));
             }
             default -> send(x, 404, error("no route " + method + " for a session" + (action.isEmpty() ? "" : " /" + action), "no-route"));
         }
+    }
+
+    static ObjectNode mergeJson(MergeResult r) {
+        ObjectNode n = SessionView.JSON.createObjectNode();
+        n.put("feature", r.feature());
+        n.put("outcome", r.outcome().name());
+        n.put("merged", r.merged());
+        n.put("baseBranch", r.baseBranch());
+        n.put("baseBefore", r.baseBefore());
+        n.put("mergedCommit", r.mergedCommit().orElse(null));
+        var conflicts = n.putArray("conflicts");
+        r.conflicts().forEach(conflicts::add);
+        n.put("message", r.message());
+        return n;
     }
 
     private ObjectNode created(JsonNode body) {

@@ -3,6 +3,9 @@ package dev.agentorchestrator.examples.cli.engine;
 import dev.agentorchestrator.EventSubscription;
 import dev.agentorchestrator.Feature;
 import dev.agentorchestrator.ForecastMatrix;
+import dev.agentorchestrator.MergeRequest;
+import dev.agentorchestrator.MergeResult;
+import dev.agentorchestrator.MergeStrategy;
 import dev.agentorchestrator.Orchestrator;
 import dev.agentorchestrator.Overlap;
 import dev.agentorchestrator.RemoveRequest;
@@ -100,6 +103,17 @@ public final class EngineCommands implements AutoCloseable {
     }
 
     /** The latest conflict forecast, computed in the background as branches move. */
+    /** Merges one feature now with the strategy given (empty: the default merge commit). */
+    public MergeResult merge(String name, java.util.Optional<MergeStrategy> strategy) {
+        MergeRequest request = MergeRequest.of(name);
+        return orchestrator.merge(strategy.map(request::withStrategy).orElse(request));
+    }
+
+    /** The merge queue over these features, or over every ready one when the list is empty. */
+    public List<MergeResult> mergeQueue(List<String> names) {
+        return names.isEmpty() ? orchestrator.mergeAll() : orchestrator.merge(names);
+    }
+
     public ForecastMatrix forecast() {
         return orchestrator.forecast();
     }
