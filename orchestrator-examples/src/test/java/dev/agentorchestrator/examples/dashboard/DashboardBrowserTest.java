@@ -197,8 +197,16 @@ class DashboardBrowserTest {
 
         waiting(PAGE_WAIT).withMessage(() -> "a red cell naming received.txt").until(d -> d.findElements(
                 By.cssSelector("#forecast-body td.conflict")).stream().anyMatch(td -> td.getText().contains("received.txt")));
+        // The Merge button merges; the other side of the conflict is then refused, and the page says why.
         WebElement merge = card("left").findElement(By.cssSelector("button[data-action='merge']"));
-        assertFalse(merge.isEnabled(), "merge stays disabled");
+        assertTrue(merge.isEnabled(), merge.getAttribute("title"));
+        merge.click();
+        awaitCard("left", SessionState.MERGED, PAGE_WAIT);
+        assertEquals(SessionState.MERGED, orchestrator.session("left").state());
+        card("right").findElement(By.cssSelector("button[data-action='merge']")).click();
+        waiting(PAGE_WAIT).withMessage(() -> "the refusal shown on right's card").until(d -> card("right")
+                .findElement(By.cssSelector(".result")).getText().contains("CONFLICT"));
+        assertEquals(SessionState.READY_TO_MERGE, orchestrator.session("right").state());
     }
 
     private long ciRuns(String session) {

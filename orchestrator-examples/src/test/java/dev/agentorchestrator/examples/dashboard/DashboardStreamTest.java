@@ -55,8 +55,8 @@ class DashboardStreamTest {
             assertEquals(0, snapshot.data().path("sessions").size());
             assertTrue(snapshot.data().path("forecast").path("available").asBoolean(), "the forecast is wired");
             assertEquals(0, snapshot.data().path("forecast").path("sessions").size());
-            assertFalse(snapshot.data().path("mergeQueue").path("available").asBoolean(true));
-            assertFalse(snapshot.data().path("capabilities").path("merge").asBoolean(true));
+            assertTrue(snapshot.data().path("mergeQueue").path("available").asBoolean(false));
+            assertTrue(snapshot.data().path("capabilities").path("merge").asBoolean(false));
 
             orchestrator.addFeature("auth-api", "Implement login");
             SseReader.Frame ready = page.await("auth-api ready", SseReader.stateChange("auth-api", "READY_TO_MERGE"));
