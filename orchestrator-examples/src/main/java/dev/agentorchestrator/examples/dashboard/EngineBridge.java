@@ -105,12 +105,11 @@ final class EngineBridge {
         return orchestrator.runCi(session);
     }
 
-    /**
-     * The failing tests of a CI run as {@code [{"name":..,"message":..}]}. Empty until
-     * {@code CiResult} carries them; then map {@code result.failures()} here.
-     */
+    /** The failing tests of a CI run as {@code [{"name":..,"message":..}]}, from {@code CiResult.failures()}. */
     static ArrayNode ciFailures(CiResult result) {
-        return Responses.JSON.createArrayNode();
+        ArrayNode out = Responses.JSON.createArrayNode();
+        result.failures().forEach(f -> out.addObject().put("name", f.displayName()).put("message", f.message()));
+        return out;
     }
 
     /**
