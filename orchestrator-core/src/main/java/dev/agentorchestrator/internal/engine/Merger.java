@@ -141,7 +141,7 @@ final class Merger {
     }
 
     private static Optional<MergeResult> refuse(SessionRecord s, Outcome outcome, String base, String baseBefore, String why) {
-        return Optional.of(new MergeResult(s.name(), outcome, base, baseBefore, Optional.empty(), List.of(), why));
+        return Optional.of(result(s, outcome, base, baseBefore, why));
     }
 
     private MergeResult compute(SessionRecord s, MergeRequest request, String base, String baseBefore, boolean testResult) {
