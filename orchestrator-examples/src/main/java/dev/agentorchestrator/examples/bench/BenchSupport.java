@@ -64,6 +64,15 @@ final class BenchSupport {
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 
+    /**
+     * The arguments of a benchmark's {@code main}: exec:exec passes {@code -Dbench.args} as one argument (or
+     * unexpanded when it is not set), so it is split, and plain command-line arguments work as well.
+     */
+    static List<String> arguments(String[] raw) {
+        return Arrays.stream(raw).flatMap(a -> Stream.of(a.trim().split("\\s+")))
+                .filter(a -> !a.isEmpty() && !a.equals("${bench.args}")).toList();
+    }
+
     static String gitVersion() {
         try {
             return run(Path.of("."), "git", "--version").strip();

@@ -107,7 +107,7 @@ public final class ForecastBenchmark {
             return report(o, samples, conflicts);
         } finally {
             if (!o.keep()) {
-                deleteRecursively(o.dir());
+                BenchSupport.deleteRecursively(o.dir());
             }
         }
     }
@@ -209,7 +209,7 @@ public final class ForecastBenchmark {
                         + " plus each branch against main); repository of %d files; %d measured rounds after %d"
                         + " warm-up; %d cores, Java %s, %s.%n%n", o.branches(), o.branches() * (o.branches() - 1) / 2,
                 conflicts, o.files(), o.rounds(), o.warmup(), Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.version"), gitVersion()));
+                System.getProperty("java.version"), BenchSupport.gitVersion()));
         out.append("| what | median (ms) | min (ms) |\n| --- | ---: | ---: |\n");
         samples.forEach((what, list) -> out.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f |%n", what,
                 median(list), min(list))));
@@ -257,21 +257,9 @@ public final class ForecastBenchmark {
         return out;
     }
 
-    private static String gitVersion() {
-        try {
-            return git(Path.of("."), "--version").strip();
-        } catch (IOException e) {
-            return "git version unknown";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "git version unknown";
-        }
-    }
-
     private static Options parse(String[] raw) throws IOException {
         // exec:exec passes -Dbench.args as one argument (or unexpanded when it is not set).
-        List<String> args = Arrays.stream(raw).flatMap(a -> Stream.of(a.trim().split("\\s+")))
-                .filter(a -> !a.isEmpty() && !a.equals("${bench.args}")).toList();
+        List<String> args = BenchSupport.arguments(raw);
         int files = 5000;
         int branches = 20;
         int hot = 60;
@@ -304,14 +292,4 @@ public final class ForecastBenchmark {
         return new Options(files, branches, hot, rounds, warmup, dir, keep);
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
 }

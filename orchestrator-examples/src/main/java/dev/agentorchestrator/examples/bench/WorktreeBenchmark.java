@@ -12,7 +12,6 @@ import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -79,7 +78,7 @@ public final class WorktreeBenchmark {
             return report(options, bytes, samples);
         } finally {
             if (!options.keep()) {
-                deleteRecursively(options.dir());
+                BenchSupport.deleteRecursively(options.dir());
             }
         }
     }
@@ -108,7 +107,7 @@ public final class WorktreeBenchmark {
             long peak = heap.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
             return new Sample((created - start) / 1e6, (removed - created) / 1e6, Math.max(0, peak - before));
         } finally {
-            deleteRecursively(parent);
+            BenchSupport.deleteRecursively(parent);
         }
     }
 
@@ -126,7 +125,7 @@ public final class WorktreeBenchmark {
                         + " branches; repository of %d files (%.1f MB), %d measured rounds after %d warm-up,"
                         + " %d cores, Java %s, %s.%n%n", o.worktrees(), o.files(), bytes / 1e6, o.rounds(),
                 o.warmup(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
-                gitVersion()));
+                BenchSupport.gitVersion()));
         out.append("| backend | create median (ms) | remove median (ms) | total median (ms) | total min (ms)"
                 + " | per worktree, median (ms) | peak heap growth, median (MB) |\n");
         out.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
@@ -160,25 +159,10 @@ public final class WorktreeBenchmark {
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
-    private static String gitVersion() {
-        try {
-            Process p = new ProcessBuilder("git", "--version").redirectErrorStream(true).start();
-            String v = new String(p.getInputStream().readAllBytes()).strip();
-            p.waitFor();
-            return v;
-        } catch (IOException e) {
-            return "git version unknown";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "git version unknown";
-        }
-    }
-
     private static Options parse(String[] raw) throws IOException {
         // exec:exec passes -Dbench.args as one argument (or unexpanded when it is not set); split
         // it so that both that and plain command-line arguments work.
-        List<String> args = Arrays.stream(raw).flatMap(a -> Stream.of(a.trim().split("\\s+")))
-                .filter(a -> !a.isEmpty() && !a.equals("${bench.args}")).toList();
+        List<String> args = BenchSupport.arguments(raw);
         int files = 5000;
         int worktrees = 8;
         int rounds = 5;
@@ -206,14 +190,4 @@ public final class WorktreeBenchmark {
         return new Options(files, worktrees, rounds, warmup, dir, keep);
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
 }
