@@ -163,6 +163,29 @@ public interface Orchestrator extends AutoCloseable {
     /** Files that two sessions change at once, as of the latest refresh; new ones are {@link OrchestratorEvent.FilesOverlap} events. */
     List<Overlap> overlaps();
 
+    /**
+     * Looks at the repository now and says how it differs from the session's record because
+     * someone changed it by hand: a worktree moved, removed or pruned, a branch renamed or deleted,
+     * another branch checked out in its worktree. The same check runs at start and before each
+     * action on the session; what it finds is also the session's {@link Session#attention()}.
+     *
+     * @throws UnknownSessionException when there is no such session
+     */
+    Optional<RepositoryDrift> drift(String name);
+
+    /**
+     * Makes the session's record follow the repository again where that loses nothing (see
+     * {@link RepositoryDrift.Kind} for what each kind does): adopts a moved worktree or a renamed
+     * branch, makes a gone worktree again on the session's branch, makes a deleted branch again at
+     * the last commit the orchestrator tested (or, when no commit of it is known, from the base,
+     * saying so in the transcript). Does nothing when nothing differs.
+     *
+     * @return the session after the repair
+     * @throws GitException when the difference cannot be repaired this way, saying what to do instead
+     * @throws IllegalStateTransitionException while the session is being worked on
+     */
+    Session repair(String name);
+
     /** An immutable snapshot of every session, with the overlaps and the forecast. */
     StatusSnapshot status();
 

@@ -108,6 +108,11 @@ public record StatusSnapshot(Instant takenAt, List<Session> sessions, List<Overl
                     : s.work() == Session.Work.RUNNING && s.state().isSettled() ? "+working" : "");
             out.append(String.format(Locale.ROOT, format, s.name(), state, progress, String.format(Locale.ROOT, "$%.2f", s.costUsd()), message));
         }
+        for (Session s : sessions) {
+            if (!s.attention().isEmpty()) {
+                out.append("attention: ").append(s.name()).append(": ").append(s.attention().replace('\n', ' ')).append('\n');
+            }
+        }
         for (Overlap o : overlaps) {
             out.append("overlap: ").append(o).append('\n');
         }

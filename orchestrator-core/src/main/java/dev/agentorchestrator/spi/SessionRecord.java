@@ -154,6 +154,7 @@ public record SessionRecord(
         private final SessionRecord from;
         private String prompt;
         private String baseBranch;
+        private String branch;
         private Optional<Path> worktree;
         private String agent;
         private Map<String, String> agentSettings;
@@ -181,6 +182,7 @@ public record SessionRecord(
             from = s;
             prompt = s.prompt;
             baseBranch = s.baseBranch;
+            branch = s.branch;
             worktree = s.worktree;
             agent = s.agent;
             agentSettings = s.agentSettings;
@@ -206,6 +208,8 @@ public record SessionRecord(
         }
 
         public Builder prompt(String v) { prompt = v; return this; }
+        /** The session's branch, when it was renamed by hand and the session adopts the new name. */
+        public Builder branch(String v) { branch = v; return this; }
         public Builder baseBranch(String v) { baseBranch = v; return this; }
         public Builder worktree(Path v) { worktree = Optional.ofNullable(v); return this; }
         public Builder agent(String name, Map<String, String> settings) { agent = name; agentSettings = settings; return this; }
@@ -231,7 +235,7 @@ public record SessionRecord(
         public Builder revision(long v) { revision = v; return this; }
 
         public SessionRecord build() {
-            return new SessionRecord(from.name, prompt, baseBranch, from.branch, worktree, from.dependsOn, agent,
+            return new SessionRecord(from.name, prompt, baseBranch, branch, worktree, from.dependsOn, agent,
                     agentSettings, setup, setupDone, state, message, work, halt, agentSessionId, agentHandle, progress,
                     costUsd, turns, lastCi, pendingPrompts, attention, reactionAttempts, ciRequested, from.createdAt, updatedAt,
                     lastActivityAt, revision);

@@ -194,6 +194,10 @@ class BadInputTest {
             refused("prompt(unknown, x)", () -> o.prompt("ghost", "x"), "ghost");
             refused("stop(null)", () -> o.stop(null), "null");
             refused("stop(unknown)", () -> o.stop("ghost"), "ghost");
+            refused("drift(null)", () -> o.drift(null), "name");
+            refused("drift(unknown)", () -> o.drift("ghost"), "ghost");
+            refused("repair(null)", () -> o.repair(null), "name");
+            refused("repair(unknown)", () -> o.repair("ghost"), "ghost");
             refused("remove((RemoveRequest) null)", () -> o.remove((RemoveRequest) null), "request");
             refused("remove((String) null)", () -> o.remove((String) null), "feature");
             refused("remove(unknown)", () -> o.remove("ghost"), "ghost");

@@ -16,6 +16,7 @@ import dev.agentorchestrator.OrchestratorEvent;
 import dev.agentorchestrator.OrchestratorException;
 import dev.agentorchestrator.Overlap;
 import dev.agentorchestrator.RemoveRequest;
+import dev.agentorchestrator.RepositoryDrift;
 import dev.agentorchestrator.Session;
 import dev.agentorchestrator.SessionState;
 import dev.agentorchestrator.StatusSnapshot;
@@ -76,6 +77,7 @@ public final class Engine implements Orchestrator {
     private final ExecutorService ownedListenerExecutor;
     private final Coordinator coordinator;
     private final Merger merger;
+    private final DriftCheck drift;
     private final java.util.concurrent.ScheduledExecutorService watch;
     private final AutoCloseable notifications;
     private final Thread shutdownHook;
@@ -99,6 +101,7 @@ public final class Engine implements Orchestrator {
         Path worktrees = config.worktreesDirectory().orElseGet(() ->
                 git.workTree().resolveSibling(git.workTree().getFileName() + ".worktrees"));
         this.provisioner = new WorktreeProvisioner(git, worktrees, config.branchPrefix());
+        this.drift = new DriftCheck(lifecycle, git, provisioner);
         if (config.agent().isPresent()) {
             this.agents = new AgentResolver(config.agent().get());
             this.agentDescription = config.agent().get().name() + " (given)";
@@ -132,7 +135,7 @@ public final class Engine implements Orchestrator {
                 .maxWaitDuration(config.ciTimeout().multipliedBy(10)).fairCallHandlingStrategyEnabled(true).build());
         Reactor reactor = new Reactor(config.reactions(), config.maxReactionAttempts(), lifecycle, events);
         this.merger = new Merger(lifecycle, git, events, ci, config.ciTimeout(), store, reactor, config.testMergeResults());
-        runner.pipeline(Pipeline.assemble(config, lifecycle, provisioner, git, store, agents, events, retries,
+        runner.pipeline(Pipeline.assemble(config, lifecycle, provisioner, drift, git, store, agents, events, retries,
                 limiters.timeLimiter("agent-turn"), ci, ciSlots, reactor));
         scheduler.dispatchTo(runner::start);
         this.coordinator = new Coordinator(git, lifecycle, events, config.overlapPolicy(), this::prompt);
@@ -178,6 +181,7 @@ public final class Engine implements Orchestrator {
             Engine engine = new Engine(config, git, gitDescription, store, lock);
             log.info("{}", engine.describe());
             engine.recover();
+            engine.drift.noticeAll(); // a worktree or branch changed by hand while no engine ran is shown at once
             new FeatureReconciler(engine.lifecycle, engine.agents, config.setup()).reconcile(config.features(),
                     engine::addFeature);
             Runtime.getRuntime().addShutdownHook(engine.shutdownHook);
@@ -332,6 +336,7 @@ public final class Engine implements Orchestrator {
             throw new IllegalStateTransitionException(name, s.state(), SessionState.RUNNING, "Session '" + name + "' is "
                     + s.state() + " and takes no more prompts; add a new feature for more work.");
         }
+        refuseOnDrift(s, "takes no prompt");
         AgentLauncher launcher = agents.resolve(s); // a session that could not run its agent refuses the prompt now
         // Issue 15 (bad input): so does a prompt its launcher could never deliver.
         launcher.checkPrompt(prompt).ifPresent(reason -> {
@@ -413,6 +418,7 @@ public final class Engine implements Orchestrator {
     public Session runCi(String name) {
         ensureOpen();
         SessionRecord s = lifecycle.get(name);
+        refuseOnDrift(s, "runs no CI");
         if (s.state() != SessionState.IDLE && s.state() != SessionState.READY_TO_MERGE) {
             throw new IllegalStateTransitionException(name, s.state(), SessionState.TESTING, "Session '" + name + "' is "
                     + s.state() + "; CI runs on demand for a session that is IDLE or READY_TO_MERGE. "
@@ -430,6 +436,40 @@ public final class Engine implements Orchestrator {
     }
 
     @Override
+    public Optional<RepositoryDrift> drift(String name) {
+        ensureOpen();
+        lifecycle.get(Objects.requireNonNull(name, "name"));
+        return drift.notice(name);
+    }
+
+    @Override
+    public Session repair(String name) {
+        ensureOpen();
+        SessionRecord s = lifecycle.get(Objects.requireNonNull(name, "name"));
+        if (s.work() == Session.Work.RUNNING) {
+            throw new IllegalStateTransitionException(name, s.state(), s.state(), "Session '" + name + "' is being worked on"
+                    + " (state " + s.state() + "); stop it or wait for it (await), then repair it.");
+        }
+        Optional<RepositoryDrift> found = drift.notice(name);
+        if (found.isEmpty()) {
+            return lifecycle.get(name).view();
+        }
+        String done = drift.repair(s, found.get());
+        lifecycle.note(name, done);
+        log.info("session '{}': {}", name, done);
+        drift.notice(name);
+        coordinator.refreshSoon();
+        return lifecycle.get(name).view();
+    }
+
+    /** Before an action on a session: a worktree or branch changed by hand refuses it, saying how to repair. */
+    private void refuseOnDrift(SessionRecord s, String refused) {
+        drift.notice(s.name()).filter(RepositoryDrift::blocksWork).ifPresent(d -> {
+            throw new GitException("Session '" + s.name() + "' " + refused + ": " + d.description() + "; " + d.fix() + ".");
+        });
+    }
+
+    @Override
     public StatusSnapshot status() {
         StatusSnapshot sessions = lifecycle.snapshot();
         return new StatusSnapshot(sessions.takenAt(), sessions.sessions(), coordinator.overlaps(), coordinator.forecast());
@@ -439,6 +479,7 @@ public final class Engine implements Orchestrator {
     public MergeResult merge(MergeRequest request) {
         ensureOpen();
         Objects.requireNonNull(request, "request");
+        refuseOnDrift(lifecycle.get(request.feature()), "is not merged");
         MergeResult r = merger.merge(request, false);
         coordinator.refreshSoon();
         return r;

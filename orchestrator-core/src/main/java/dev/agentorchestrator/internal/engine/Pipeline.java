@@ -27,12 +27,12 @@ final class Pipeline {
     private Pipeline() {
     }
 
-    static List<SessionRunner.Step> assemble(EngineConfig config, Lifecycle lifecycle, WorktreeProvisioner provisioner,
+    static List<SessionRunner.Step> assemble(EngineConfig config, Lifecycle lifecycle, WorktreeProvisioner provisioner, DriftCheck drift,
                                              GitRepository git, StateStore store, AgentResolver agents, EventHub events,
                                              RetryRegistry retries, TimeLimiter turnLimit, CiRunner ci, Bulkhead ciSlots,
                                              Reactor reactor) {
         List<SessionRunner.Step> steps = new ArrayList<>();
-        steps.add(new WorktreeSteps.Provision(lifecycle, provisioner, git));
+        steps.add(new WorktreeSteps.Provision(lifecycle, provisioner, drift, git));
         steps.add(new WorktreeSteps.Setup(lifecycle, provisioner, store));
         addHost(steps, config, SessionStep.Phase.BEFORE_AGENT);
         steps.add(new AgentTurnStep(lifecycle, agents, store, events, retries, turnLimit, config.agentEnvironment(),

@@ -1,12 +1,14 @@
 package dev.agentorchestrator.internal.engine;
 
 import dev.agentorchestrator.GitException;
+import dev.agentorchestrator.RepositoryDrift;
 import dev.agentorchestrator.SessionState;
 import dev.agentorchestrator.spi.GitRepository;
 import dev.agentorchestrator.spi.SessionRecord;
 import dev.agentorchestrator.spi.StateStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /** The first two steps of a session's work: its worktree, then its setup. */
 final class WorktreeSteps {
@@ -21,11 +23,13 @@ final class WorktreeSteps {
     static final class Provision implements SessionRunner.Step {
         private final Lifecycle lifecycle;
         private final WorktreeProvisioner provisioner;
+        private final DriftCheck drift;
         private final GitRepository git;
 
-        Provision(Lifecycle lifecycle, WorktreeProvisioner provisioner, GitRepository git) {
+        Provision(Lifecycle lifecycle, WorktreeProvisioner provisioner, DriftCheck drift, GitRepository git) {
             this.lifecycle = lifecycle;
             this.provisioner = provisioner;
+            this.drift = drift;
             this.git = git;
         }
 
@@ -46,6 +50,14 @@ final class WorktreeSteps {
                 }
                 r = applied.record();
             }
+            // Issue 15: a branch renamed or deleted, or a worktree moved, by hand is never papered over
+            // (a new branch from the base would silently drop the session's commits): the turn ends
+            // with what differs and how to repair it.
+            Optional<RepositoryDrift> differs = drift.notice(r.name()).filter(RepositoryDrift::blocksWork);
+            if (differs.isPresent()) {
+                work.fail(differs.get().description() + "; " + differs.get().fix());
+                return;
+            }
             if (!hasWorktree(r)) {
                 boolean again = git.branchExists(r.branch());
                 Path made;
@@ -60,6 +72,7 @@ final class WorktreeSteps {
                             + " at " + git.resolve(r.branch()).orElse("?"));
                 }
                 lifecycle.update(r.name(), b -> b.worktree(made).setupDone(false));
+                drift.notice(r.name()); // clears the "worktree gone" the status showed
             }
             chain.proceed();
         }
