@@ -126,7 +126,7 @@ public final class JsonFileStateStore implements StateStore {
         ensureOpen();
         FeatureNames.check(session.name());
         Path file = recordOf(session.name());
-        try (StoreLock.Held held = lock.acquire(lockTimeout)) {
+        try (StoreLock.Held held = lock.acquire(session.name(), lockTimeout)) {
             if (Files.exists(file)) {
                 throw new StateStoreException("A session named '" + session.name() + "' is already stored in "
                         + file + ". Choose another feature name, or delete the stored session first.");
@@ -143,7 +143,7 @@ public final class JsonFileStateStore implements StateStore {
         ensureOpen();
         Objects.requireNonNull(change, "change");
         Path file = recordOf(name);
-        try (StoreLock.Held held = lock.acquire(lockTimeout)) {
+        try (StoreLock.Held held = lock.acquire(name, lockTimeout)) {
             byte[] old = bytesOf(file).orElseThrow(() -> new UnknownSessionException(name, storedNames()));
             SessionRecord current = parse(old, file);
             SessionRecord next = Objects.requireNonNull(change.apply(current), "the change returned null");
@@ -170,7 +170,7 @@ public final class JsonFileStateStore implements StateStore {
     public void delete(String name) {
         ensureOpen();
         Path file = recordOf(name);
-        try (StoreLock.Held held = lock.acquire(lockTimeout)) {
+        try (StoreLock.Held held = lock.acquire(name, lockTimeout)) {
             // The record goes first: once it is gone the session is gone for every reader.
             Files.deleteIfExists(file);
             Files.deleteIfExists(backupOf(file));
