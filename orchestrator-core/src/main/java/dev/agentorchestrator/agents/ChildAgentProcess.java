@@ -49,6 +49,7 @@ final class ChildAgentProcess implements AgentProcess {
     private final Object interpreterLock = new Object();
     private final Deque<String> errorTail = new ArrayDeque<>();
     private volatile boolean stopRequested;
+    private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
 
     private ChildAgentProcess(String agentName, String handle, Process process, OutputInterpreter interpreter,
                               AgentListener listener, UnaryOperator<String> redact) {
@@ -66,9 +67,10 @@ final class ChildAgentProcess implements AgentProcess {
         child.startReader(OutputStream.STDOUT, process.getInputStream());
         child.startReader(OutputStream.STDERR, process.getErrorStream());
         child.feed(stdin);
-        Thread waiter = new Thread(child::awaitEnd, "agent-" + agentName + "-" + process.pid() + "-exit");
-        waiter.setDaemon(true);
-        waiter.start();
+        // No thread waits for the exit (issue 21: threads per agent): the JDK's shared process
+        // reaper completes onExit, and whichever comes last, the exit or the end of the output,
+        // judges the run.
+        process.onExit().thenRun(child::exited);
         return child;
     }
 
@@ -100,6 +102,9 @@ final class ChildAgentProcess implements AgentProcess {
                 log.debug("reading {} of agent {} ({}) ended: {}", stream, agentName, handle, e.toString());
             } finally {
                 readersDone.countDown();
+                if (readersDone.getCount() == 0) {
+                    end(); // the output ended after the exit was seen, or the exit is still to come
+                }
             }
         }, "agent-" + agentName + "-" + process.pid() + "-" + stream.name().toLowerCase(java.util.Locale.ROOT));
         reader.setDaemon(true);
@@ -147,22 +152,28 @@ final class ChildAgentProcess implements AgentProcess {
         errorTail.addLast(line.length() <= ProcessExit.MAX_KEPT_LINE_CHARS ? line : line.substring(0, ProcessExit.MAX_KEPT_LINE_CHARS) + "...");
     }
 
-    private void awaitEnd() {
-        int code;
-        try {
-            code = process.waitFor();
-            // Output may still be in the pipes after the process is gone; a grandchild that
-            // inherited them could keep them open forever, so the wait is bounded.
-            if (!readersDone.await(10, TimeUnit.SECONDS)) {
+    /** The process is gone; output may still be in the pipes, and a grandchild could keep them open for ever. */
+    private void exited() {
+        if (readersDone.getCount() == 0) {
+            end();
+            return;
+        }
+        CompletableFuture.runAsync(() -> {
+            if (readersDone.getCount() > 0) {
                 log.warn("agent {} ({}) ended but its output streams stayed open; closing them", agentName, handle);
                 closeQuietly(process.getInputStream());
                 closeQuietly(process.getErrorStream());
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            code = -1;
+            end();
+        }, CompletableFuture.delayedExecutor(10, TimeUnit.SECONDS));
+    }
+
+    /** Judges the run once, when the process has exited and (unless they stayed open too long) both readers have finished. */
+    private void end() {
+        if (process.isAlive() || !ended.compareAndSet(false, true)) {
+            return;
         }
-        exit.complete(judge(code, Duration.between(started, Instant.now())));
+        exit.complete(judge(process.exitValue(), Duration.between(started, Instant.now())));
     }
 
     private AgentExit judge(int code, Duration runtime) {
