@@ -16,9 +16,17 @@ import org.slf4j.LoggerFactory;
  * Delivers events to listeners off the engine's threads. Each subscription has its own queue,
  * drained by at most one task at a time on the executor, so a listener sees events in publish
  * order, a slow listener delays only itself, and a throwing one is logged and keeps receiving.
+ *
+ * <p>A queue is bounded for the one kind of event that comes in floods: a listener more than
+ * {@value #MAX_ACTIVITY_BACKLOG} events behind misses new {@code AgentActivity} events (counted,
+ * and logged when it catches up) instead of holding every line of every agent in memory. Every
+ * other event (state changes, updates with the session's snapshot, CI, merges, overlaps) is
+ * always queued: their number is bounded by what the sessions do, not by what the agents print.
  */
 final class EventHub implements Events {
     private static final Logger log = LoggerFactory.getLogger(EventHub.class);
+    /** How far behind a listener may fall before it misses agent activity. */
+    static final int MAX_ACTIVITY_BACKLOG = 10_000;
 
     private final Executor executor;
     private final CopyOnWriteArrayList<Subscription> subscriptions = new CopyOnWriteArrayList<>();
@@ -57,6 +65,7 @@ final class EventHub implements Events {
         private final Consumer<?> listener;
         private final Queue<OrchestratorEvent> pending = new ArrayDeque<>();
         private boolean draining;
+        private long missed;
 
         Subscription(Class<? extends OrchestratorEvent> type, Consumer<?> listener) {
             this.type = type;
@@ -68,6 +77,10 @@ final class EventHub implements Events {
                 return;
             }
             synchronized (this) {
+                if (pending.size() >= MAX_ACTIVITY_BACKLOG && event instanceof OrchestratorEvent.AgentActivity) {
+                    missed++;
+                    return;
+                }
                 pending.add(event);
                 if (draining) {
                     return;
@@ -94,6 +107,11 @@ final class EventHub implements Events {
                     next = pending.poll();
                     if (next == null) {
                         draining = false;
+                        if (missed > 0) {
+                            log.warn("An event listener fell more than {} events behind and missed {} AgentActivity events;"
+                                    + " make it faster, or hand the events to a queue of its own", MAX_ACTIVITY_BACKLOG, missed);
+                            missed = 0;
+                        }
                         return;
                     }
                 }

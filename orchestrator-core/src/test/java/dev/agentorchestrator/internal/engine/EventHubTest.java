@@ -97,4 +97,42 @@ class EventHubTest {
         assertEquals(List.of("s1", "gone"), closed);
         assertEquals(List.of("gone", "gone-too"), removedOnly);
     }
+
+    @Test
+    void aListenerFarBehindMissesOnlyAgentActivityAndGetsEveryOtherEventInOrder() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        List<OrchestratorEvent> seen = new CopyOnWriteArrayList<>();
+        hub.subscribe(e -> {
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+            seen.add(e);
+        });
+        int flood = EventHub.MAX_ACTIVITY_BACKLOG + 5_000;
+        for (int i = 0; i < flood; i++) {
+            hub.publish(new OrchestratorEvent.AgentActivity(Instant.EPOCH, "a",
+                    new dev.agentorchestrator.AgentEvent.AssistantText("line " + i)));
+            if (i % 1000 == 0) {
+                hub.publish(event(i)); // a non-activity event among the flood
+            }
+        }
+        release.countDown();
+        int others = (flood + 999) / 1000;
+        Await.until("the backlog delivered", Duration.ofSeconds(30),
+                () -> seen.stream().filter(e -> !(e instanceof OrchestratorEvent.AgentActivity)).count() == others);
+        List<OrchestratorEvent> activity = seen.stream().filter(e -> e instanceof OrchestratorEvent.AgentActivity).toList();
+        assertTrue(activity.size() < flood && activity.size() >= EventHub.MAX_ACTIVITY_BACKLOG - others,
+                "the queue held at most the backlog limit of activity: " + activity.size());
+        List<String> otherSessions = seen.stream().filter(e -> !(e instanceof OrchestratorEvent.AgentActivity))
+                .map(OrchestratorEvent::session).toList();
+        for (int k = 0; k < others; k++) {
+            assertEquals("s" + (k * 1000), otherSessions.get(k), "every other event, in order");
+        }
+        hub.publish(new OrchestratorEvent.AgentActivity(Instant.EPOCH, "a", new dev.agentorchestrator.AgentEvent.AssistantText("after")));
+        Await.until("activity flows again once caught up", Duration.ofSeconds(10),
+                () -> seen.get(seen.size() - 1) instanceof OrchestratorEvent.AgentActivity a
+                        && a.event() instanceof dev.agentorchestrator.AgentEvent.AssistantText t && t.text().equals("after"));
+    }
 }
