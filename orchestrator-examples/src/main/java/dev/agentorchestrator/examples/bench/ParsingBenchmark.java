@@ -95,8 +95,8 @@ public class ParsingBenchmark {
         if (quick) {
             builder.forks(0).warmupIterations(0).measurementIterations(1).measurementTime(TimeValue.milliseconds(200));
         } else {
-            builder.forks(1).warmupIterations(3).warmupTime(TimeValue.seconds(1)).measurementIterations(5)
-                    .measurementTime(TimeValue.seconds(1)).jvmArgs("-Xmx512m");
+            builder.forks(1).warmupIterations(8).warmupTime(TimeValue.seconds(2)).measurementIterations(5)
+                    .measurementTime(TimeValue.seconds(2)).jvmArgs("-Xmx512m");
         }
         Options options = builder.shouldFailOnError(true).build();
         Collection<RunResult> results = new Runner(options).run();
@@ -120,7 +120,7 @@ public class ParsingBenchmark {
         out.append(fmt("JMH 1.37, throughput, %s; one operation = one transcript of %d Claude Code stream-json"
                         + " lines (init, 40 × text + tool call + tool result, result), multiplied out to lines per"
                         + " second (± the 99.9%% confidence half-width JMH reports).%n%n",
-                quick ? "no fork, 1 iteration of 200 ms (quick settings)" : "1 fork, 3 warm-up and 5 measured iterations of 1 s",
+                quick ? "no fork, 1 iteration of 200 ms (quick settings)" : "1 fork, 8 warm-up and 5 measured iterations of 2 s",
                 LINES));
         out.append("| parser | lines per second | against the floor |\n| --- | ---: | ---: |\n");
         out.append(fmt("| Jackson `readTree` (the floor) | %.0f%s | 1.00 |%n", jackson, plusMinus(jacksonError)));
