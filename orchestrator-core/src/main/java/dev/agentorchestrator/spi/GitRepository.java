@@ -209,6 +209,31 @@ public interface GitRepository extends AutoCloseable {
         throw unsupported("replay");
     }
 
+    /**
+     * The paths merging {@code theirs} into {@code ours} would leave conflicted, sorted; empty when
+     * the merge is clean. What {@link #mergeTree} says, without the merge bases and the tree, which
+     * the conflict forecast does not need: a backend may answer it with less work (the git-binary
+     * backend runs one process instead of two). The default asks {@link #mergeTree}.
+     *
+     * @throws GitException as {@link #mergeTree} does
+     */
+    default List<String> mergeConflicts(String ours, String theirs) {
+        return mergeTree(ours, theirs).conflicts();
+    }
+
+    /**
+     * The commits these revisions resolve to, absent for one that does not: {@link #resolve} for
+     * many at once, which a backend may answer in one go (the forecast resolves every live branch on
+     * each refresh). The default resolves them one by one.
+     */
+    default java.util.Map<String, Optional<String>> resolveAll(java.util.Collection<String> revisions) {
+        java.util.Map<String, Optional<String>> out = new java.util.LinkedHashMap<>();
+        for (String r : revisions) {
+            out.computeIfAbsent(r, this::resolve);
+        }
+        return out;
+    }
+
     /** The folders of the worktrees (main first) that have {@code branch} checked out; usually none or one. */
     default List<Path> worktreesWithBranch(String branch) {
         return listWorktrees().stream().filter(w -> w.branch().filter(branch::equals).isPresent())

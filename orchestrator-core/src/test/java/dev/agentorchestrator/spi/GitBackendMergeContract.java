@@ -100,6 +100,39 @@ public abstract class GitBackendMergeContract extends GitBackendContractSupport 
     }
 
     @Test
+    void mergeConflictsSaysWhatMergeTreeSaysForFullIdsAndNames() {
+        Path repo = branchyRepo();
+        GitRepository r = open(repo);
+        for (String[] pair : new String[][] {{"one", "two"}, {"one", "three"}, {"two", "three"}, {"main", "one"}}) {
+            List<String> expected = r.mergeTree(pair[0], pair[1]).conflicts();
+            assertEquals(expected, r.mergeConflicts(head(repo, pair[0]), head(repo, pair[1])), String.join(" x ", pair));
+            assertEquals(expected, r.mergeConflicts(pair[0], pair[1]), String.join(" x ", pair) + " by name");
+        }
+        git(repo, "checkout", "-q", "--orphan", "island");
+        TestRepos.commitFiles(repo, Map.of("island.txt", "alone\n"), "unrelated root");
+        git(repo, "checkout", "-q", "main");
+        GitRepository fresh = open(repo);
+        GitException e = assertThrows(GitException.class, () -> fresh.mergeConflicts(head(repo, "main"), head(repo, "island")));
+        assertTrue(e.getMessage().contains("no history") || e.getMessage().contains("share no"), e.getMessage());
+        String missing = "0123456789abcdef0123456789abcdef01234567";
+        assertThrows(GitException.class, () -> fresh.mergeConflicts(head(repo, "main"), missing));
+    }
+
+    @Test
+    void resolveAllResolvesBranchesAndOtherRevisionsLikeResolve() {
+        Path repo = branchyRepo();
+        git(repo, "tag", "v1", "one");
+        GitRepository r = open(repo);
+        List<String> revisions = List.of("one", "two", "main", "v1", "HEAD", head(repo, "three"), "three~1", "no-such-branch");
+        Map<String, Optional<String>> all = r.resolveAll(revisions);
+        assertEquals(revisions, List.copyOf(all.keySet()), "every revision asked, in order");
+        for (String rev : revisions) {
+            assertEquals(r.resolve(rev), all.get(rev), rev);
+        }
+        assertEquals(Optional.empty(), all.get("no-such-branch"));
+    }
+
+    @Test
     void mergingUnrelatedHistoriesOrAnUnknownRevisionFailsClearly() {
         Path repo = branchyRepo();
         git(repo, "checkout", "-q", "--orphan", "island");

@@ -5,7 +5,6 @@ import dev.agentorchestrator.ForecastMatrix;
 import dev.agentorchestrator.ForecastMatrix.Cell;
 import dev.agentorchestrator.GitException;
 import dev.agentorchestrator.spi.GitRepository;
-import dev.agentorchestrator.spi.MergePreview;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -27,8 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Forecasts merge conflicts between every pair of live branches, and between each branch and its
- * base, with {@link GitRepository#mergeTree}: nothing but objects is written, no working tree is
- * touched.
+ * base, with {@link GitRepository#mergeConflicts} (the heads resolved at once with
+ * {@link GitRepository#resolveAll}): nothing but objects is written, no working tree is touched.
  *
  * <p>Results are cached by the pair of commit ids (in either order: a merge conflicts, and on the
  * same paths, whichever side is "ours"), so a refresh after one branch moved recomputes only the
@@ -156,11 +155,12 @@ public final class ConflictForecaster {
     }
 
     private ForecastMatrix compute(List<Entry> entries) {
-        Map<String, Optional<String>> commits = new HashMap<>();
+        Set<String> revisions = new java.util.LinkedHashSet<>();
         for (Entry e : entries) {
-            commits.computeIfAbsent(e.branch(), repository::resolve);
-            commits.computeIfAbsent(e.base(), repository::resolve);
+            revisions.add(e.branch());
+            revisions.add(e.base());
         }
+        Map<String, Optional<String>> commits = new HashMap<>(repository.resolveAll(revisions));
         Set<Key> used = new HashSet<>();
         Map<String, String> heads = new LinkedHashMap<>();
         entries.forEach(e -> commits.get(e.branch()).ifPresent(id -> heads.put(e.name(), id)));
@@ -198,8 +198,8 @@ public final class ConflictForecaster {
         }
         misses.incrementAndGet();
         try {
-            MergePreview preview = repository.mergeTree(o.get(), t.get());
-            Result result = new Result(preview.isClean(), preview.conflicts());
+            List<String> conflicts = repository.mergeConflicts(o.get(), t.get());
+            Result result = new Result(conflicts.isEmpty(), conflicts);
             cache.put(key, result);
             return toCell(name, other, result);
         } catch (GitException e) {

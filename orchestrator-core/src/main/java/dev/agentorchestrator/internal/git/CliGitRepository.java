@@ -246,6 +246,29 @@ public final class CliGitRepository implements GitRepository {
     }
 
     @Override
+    public List<String> mergeConflicts(String ours, String theirs) {
+        return merges.mergeConflicts(ours, theirs);
+    }
+
+    @Override
+    public java.util.Map<String, Optional<String>> resolveAll(java.util.Collection<String> revisions) {
+        // One process lists every branch head; only revisions that are not branch names cost one each.
+        java.util.Map<String, String> heads = new java.util.HashMap<>();
+        GitProcess.Result r = git.run(workTree, List.of("for-each-ref", "--format=%(objectname) %(refname)", HEADS));
+        if (r.ok()) {
+            r.stdout().lines().map(String::strip).filter(l -> l.indexOf(' ') > 0).forEach(l -> {
+                int space = l.indexOf(' ');
+                heads.put(l.substring(space + 1 + HEADS.length()), l.substring(0, space));
+            });
+        }
+        java.util.Map<String, Optional<String>> out = new java.util.LinkedHashMap<>();
+        for (String revision : revisions) {
+            out.computeIfAbsent(revision, rev -> heads.containsKey(rev) ? Optional.of(heads.get(rev)) : resolve(rev));
+        }
+        return out;
+    }
+
+    @Override
     public String commitTree(CommitRequest request) {
         return merges.commitTree(request);
     }

@@ -69,6 +69,24 @@ final class CliMerges {
         return MergePreview.conflicting(o, t, mergeBases, fields.subList(1, fields.size()));
     }
 
+    /** Only {@code git merge-tree}: the forecast needs neither the merge bases nor the tree. */
+    List<String> mergeConflicts(String ours, String theirs) {
+        if (!FULL_ID.matcher(ours).matches() || !FULL_ID.matcher(theirs).matches()) {
+            return mergeTree(ours, theirs).conflicts();
+        }
+        GitProcess.Result r = git.run(repo.workTree(),
+                List.of("merge-tree", "--write-tree", "--name-only", "--no-messages", "-z", ours, theirs));
+        if (r.exitCode() != 0 && r.exitCode() != 1) {
+            return mergeTree(ours, theirs).conflicts(); // says which side is not a commit, or that they are unrelated
+        }
+        List<String> fields = GitOutput.fields(r.stdout(), false);
+        if (fields.isEmpty()) {
+            throw new GitException("'git merge-tree' printed no tree for '" + ours + "' and '" + theirs
+                    + "'; this git version is not supported by the git-cli backend (it needs 2.38 or newer)");
+        }
+        return r.exitCode() == 0 ? List.of() : List.copyOf(new java.util.TreeSet<>(fields.subList(1, fields.size())));
+    }
+
     private GitException unrelated(String ours, String theirs) {
         return new GitException("'" + ours + "' and '" + theirs + "' share no history in repository "
                 + repo.workTree() + ", so there is no merge base to merge from; merge branches that have a"
