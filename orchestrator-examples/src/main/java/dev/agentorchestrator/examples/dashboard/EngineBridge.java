@@ -39,8 +39,7 @@ final class EngineBridge {
      * {@code {"available":true,"sessions":[names],"cells":[{"a","b","outcome","conflict","paths","reason"}],
      * "base":[{"session","branch","outcome","conflict","paths","reason"}]}}.
      */
-    static ObjectNode forecast(Orchestrator orchestrator) {
-        ForecastMatrix m = orchestrator.forecast();
+    static ObjectNode forecast(ForecastMatrix m) {
         ObjectNode json = Responses.JSON.createObjectNode().put("available", true);
         json.set("sessions", DashboardJson.strings(m.names()));
         ArrayNode cells = json.putArray("cells");
@@ -115,13 +114,8 @@ final class EngineBridge {
     /**
      * The overlaps with other sessions, as
      * {@code {"available":true,"overlaps":[{"session":..,"files":[..]}]}}: one entry per other session
-     * sharing files with this one. (Counts of files and lines changed are not published by the core;
-     * the session page's diff shows them.)
+     * sharing files with this one. (The card adds the diff stat, counted by {@link DiffStats}.)
      */
-    static ObjectNode changes(Orchestrator orchestrator, Session session) {
-        return changes(orchestrator.overlaps(), session.name());
-    }
-
     static ObjectNode changes(List<Overlap> overlaps, String session) {
         ObjectNode json = Responses.JSON.createObjectNode().put("available", true);
         ArrayNode list = json.putArray("overlaps");
