@@ -16,7 +16,14 @@ import java.util.TreeSet;
 record CardFacts(ForecastMatrix forecast, List<Overlap> overlaps, DiffStats stats, MergeConflicts refusals) {
 
     static CardFacts of(Orchestrator orchestrator, DiffStats stats, MergeConflicts refusals) {
-        return new CardFacts(orchestrator.forecast(), orchestrator.overlaps(), stats, refusals);
+        // A merged branch is in its base and overlaps nobody any more; the engine drops it from its
+        // overlaps a moment after the merge, without an event, so the cards drop it at once themselves.
+        java.util.Set<String> merged = new java.util.HashSet<>();
+        orchestrator.sessions().stream().filter(s -> s.state() == dev.agentorchestrator.SessionState.MERGED)
+                .forEach(s -> merged.add(s.name()));
+        List<Overlap> live = orchestrator.overlaps().stream()
+                .filter(o -> o.sessions().stream().noneMatch(merged::contains)).toList();
+        return new CardFacts(orchestrator.forecast(), live, stats, refusals);
     }
 
     Optional<DiffStat> diffStat(String session) {

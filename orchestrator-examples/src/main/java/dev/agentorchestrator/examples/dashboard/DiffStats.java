@@ -127,8 +127,8 @@ final class DiffStats implements AutoCloseable {
     private void count(GitRepository git, Session s) {
         Counted before = counted.get(s.name());
         // A merged branch is in its base, so its count against the base is now zero: keep the count it
-        // had, which is what it brought in.
-        if (s.state() == SessionState.MERGED && before != null) {
+        // had, which is what it brought in (and leave uncounted one merged before this dashboard saw it).
+        if (s.state() == SessionState.MERGED) {
             return;
         }
         Optional<String> branchHead = git.resolve(s.branch());

@@ -99,6 +99,29 @@ final class EngineBridge {
                 .put("mergedCommit", r.mergedCommit().orElse(""));
     }
 
+    /**
+     * Merges every session that is ready, in the merge queue's order ({@code mergeAll()}); the result
+     * lists each outcome, and its message says how many merged and which were refused.
+     */
+    static ObjectNode mergeAll(Orchestrator orchestrator) {
+        List<dev.agentorchestrator.MergeResult> results = orchestrator.mergeAll();
+        ObjectNode json = Responses.JSON.createObjectNode();
+        ArrayNode list = json.putArray("results");
+        StringBuilder refused = new StringBuilder();
+        int merged = 0;
+        for (dev.agentorchestrator.MergeResult r : results) {
+            list.addObject().put("session", r.feature()).put("outcome", r.outcome().name()).put("message", r.message());
+            if (r.merged()) {
+                merged++;
+            } else {
+                refused.append(refused.length() == 0 ? "; refused: " : ", ").append(r.feature()).append(" (")
+                        .append(r.outcome().name()).append(')');
+            }
+        }
+        return json.put("message", results.isEmpty() ? "Nothing was ready to merge."
+                : "Merged " + merged + " of " + results.size() + refused + ".");
+    }
+
     /** Runs CI now on a session's branch head (the core refuses unless it is IDLE or READY_TO_MERGE). */
     static Session runCi(Orchestrator orchestrator, String session) {
         return orchestrator.runCi(session);

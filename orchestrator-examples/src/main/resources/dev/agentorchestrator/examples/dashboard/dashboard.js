@@ -327,12 +327,16 @@
     if (ch && ch.available) {
       c.changes.textContent = '';
       const stat = el('span', 'stat');
-      if (ch.filesChanged !== undefined) {
+      if (ch.filesChanged === 0) {
+        stat.textContent = 'no changes yet';
+        stat.title = 'no commits since the merge base with ' + s.baseBranch;
+      } else if (ch.filesChanged !== undefined) {
         stat.append(document.createTextNode(ch.filesChanged + (ch.filesChanged === 1 ? ' file ' : ' files ')),
           el('span', 'added', '+' + ch.linesAdded), document.createTextNode(' '), el('span', 'removed', '−' + ch.linesRemoved));
         stat.title = 'against the merge base with ' + s.baseBranch;
       } else {
-        stat.textContent = ch.diffStatUnavailable ? 'diff stat unavailable' : 'counting changes…';
+        // A session merged before this dashboard started was never counted (its branch is in its base now).
+        stat.textContent = ch.diffStatUnavailable ? 'diff stat unavailable' : (s.state === 'MERGED' ? 'merged' : 'counting changes…');
         stat.title = ch.diffStatUnavailable || '';
       }
       const overlaps = ch.overlaps || [];
@@ -456,6 +460,10 @@
   function renderMergeQueue(queue) {
     const body = document.getElementById('merge-queue-body');
     body.textContent = '';
+    const mergeAll = document.getElementById('merge-all');
+    const ready = queue && queue.available ? queue.entries.filter(function (e) { return e.state === 'READY_TO_MERGE'; }).length : 0;
+    mergeAll.disabled = ready === 0;
+    mergeAll.title = ready ? 'Merges every session that is ready, one at a time, in this order (mergeAll)' : 'Nothing is ready to merge.';
     if (!queue || !queue.available) {
       body.appendChild(el('p', 'unavailable', queue ? queue.reason : 'Not available yet.'));
       return;
@@ -594,6 +602,9 @@
   // ---- start -------------------------------------------------------------------------------
 
   document.getElementById('older').addEventListener('click', loadOlder);
+  document.getElementById('merge-all').addEventListener('click', function () {
+    act({ result: document.getElementById('merge-all-result') }, 'merge-all', {});
+  });
   window.addEventListener('hashchange', route);
   setInterval(function () {
     document.querySelectorAll('.age[data-since]').forEach(function (a) { a.textContent = age(a.dataset.since); });

@@ -120,6 +120,30 @@ class DashboardCardsTest {
         assertEquals(SessionState.READY_TO_MERGE, orchestrator.session("solo").state());
     }
 
+    @Test
+    void mergeAllMergesTheQueueInOrderAndSaysWhatItDid() {
+        fixture = new DashboardFixture(tmp);
+        fixture.writesTo("first", "src/first.txt");
+        fixture.writesTo("second", "src/second.txt");
+        start(fixture.builder().feature("first", "Say first").feature("second", "Say second"));
+        DashboardFixture.awaitState(orchestrator, "first", SessionState.READY_TO_MERGE);
+        DashboardFixture.awaitState(orchestrator, "second", SessionState.READY_TO_MERGE);
+        HttpResponse<String> response = http.action("merge-all", "{}");
+        assertEquals(200, response.statusCode(), response.body());
+        JsonNode json = TestHttp.json(response);
+        assertEquals("Merged 2 of 2.", json.path("message").asText());
+        List<String> order = new ArrayList<>();
+        json.path("results").forEach(r -> order.add(r.path("session").asText() + " " + r.path("outcome").asText()));
+        assertEquals(List.of("first MERGED", "second MERGED"), order);
+        assertEquals(SessionState.MERGED, orchestrator.session("first").state());
+        assertEquals(SessionState.MERGED, orchestrator.session("second").state());
+        assertEquals("Say first\n", TestRepos.git(fixture.repo, "show", "main:src/first.txt"));
+        assertEquals("Say second\n", TestRepos.git(fixture.repo, "show", "main:src/second.txt"));
+
+        HttpResponse<String> again = http.action("merge-all", "{}");
+        assertEquals("Nothing was ready to merge.", TestHttp.json(again).path("message").asText(), again.body());
+    }
+
     /** Waits for a card of the session matching {@code test} in any frame (an event's, its others', re-sent cards). */
     static JsonNode card(SseReader page, String session, Predicate<JsonNode> test) {
         JsonNode[] found = new JsonNode[1];
