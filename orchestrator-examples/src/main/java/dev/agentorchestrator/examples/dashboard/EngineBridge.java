@@ -16,10 +16,13 @@ import java.util.List;
  *
  * <ul>
  *   <li>the conflict forecast matrix ({@link #forecast}): the core's {@code forecast()} (wired);</li>
- *   <li>the merge queue ({@link #mergeQueue}) and the merge action ({@link #merge});</li>
+ *   <li>the merge queue ({@link #mergeQueue}: the ready sessions in {@code mergeAll()}'s order, until
+ *       the engine keeps a stored queue), the merge action with a strategy ({@link #merge}) and
+ *       {@link #mergeAll};</li>
  *   <li>running CI on request ({@link #runCi}): the core's {@code runCi} (wired);</li>
  *   <li>the failing tests of a CI run ({@link #ciFailures}): {@code CiResult.failures()};</li>
- *   <li>overlaps per session ({@link #changes}): the core's {@code overlaps()} (wired);</li>
+ *   <li>overlaps per session ({@link #changes}): the core's {@code overlaps()} (wired; the diff stat
+ *       beside them comes from {@link DiffStats});</li>
  *   <li>removing with a request object ({@link #remove}): {@code Orchestrator.remove(RemoveRequest)}.</li>
  * </ul>
  */

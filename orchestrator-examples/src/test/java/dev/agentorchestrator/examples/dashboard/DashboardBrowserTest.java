@@ -380,8 +380,11 @@ class DashboardBrowserTest {
                 .findElement(By.cssSelector(".changes .stat")).getText().equals("1 file +1 −0"));
         assertTrue(browser.getTitle().startsWith("(4) need you"), browser.getTitle());
 
-        long height = (Long) ((JavascriptExecutor) browser).executeScript("return document.documentElement.scrollHeight;");
-        browser.manage().window().setSize(new Dimension(1440, (int) Math.max(1000, height + 20)));
+        // Twice: the window's new size can reflow the page (a scroll bar gone), and the full page is wanted.
+        for (int i = 0; i < 2; i++) {
+            long height = (Long) ((JavascriptExecutor) browser).executeScript("return document.documentElement.scrollHeight;");
+            browser.manage().window().setSize(new Dimension(1440, (int) Math.max(1000, height + 40)));
+        }
         Path shot = Chromium.screenshot(browser, "dashboard-overview");
         String docs = System.getProperty("dashboard.docs.screenshot");
         if (docs != null) {
