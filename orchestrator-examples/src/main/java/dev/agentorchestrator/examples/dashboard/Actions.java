@@ -17,7 +17,7 @@ import java.util.Set;
 final class Actions {
 
     /** The verbs under {@code /dashboard/actions/}. */
-    static final Set<String> VERBS = Set.of("prompt", "stop", "resume", "remove", "merge", "ci");
+    static final Set<String> VERBS = Set.of("prompt", "stop", "resume", "remove", "merge", "ci", "merge-all");
 
     /** What a resumed session is told when the person typed nothing. */
     static final String RESUME_PROMPT = "Continue where you left off.";
@@ -41,6 +41,15 @@ final class Actions {
     }
 
     ObjectNode run(String verb, JsonNode body) {
+        if (verb.equals("merge-all")) {
+            // The one action about no session in particular: the merge queue, in its order.
+            try {
+                return Responses.JSON.createObjectNode().put("ok", true).put("action", verb)
+                        .setAll(EngineBridge.mergeAll(orchestrator));
+            } catch (OrchestratorException e) {
+                throw new ActionException(409, e.getMessage());
+            }
+        }
         String session = text(body, "session", true);
         try {
             ObjectNode result = Responses.JSON.createObjectNode().put("ok", true).put("action", verb).put("session", session);

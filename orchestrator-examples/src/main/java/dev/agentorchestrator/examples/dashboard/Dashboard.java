@@ -49,6 +49,7 @@ public final class Dashboard implements AutoCloseable {
     private final ExecutorService ownExecutor;
     private final List<HttpContext> contexts;
     private final EventJournal journal;
+    private final DiffStats diffStats;
     private final EventSubscription subscription;
     private final DashboardRoutes routes;
     private final Transcripts transcripts;
@@ -62,7 +63,9 @@ public final class Dashboard implements AutoCloseable {
         this.ownsServer = ownsServer;
         this.ownExecutor = ownExecutor;
         this.token = options.token().orElseGet(AccessGuard::randomToken);
-        this.journal = new EventJournal(orchestrator, options.replayEvents());
+        this.diffStats = new DiffStats(orchestrator, options.git());
+        this.journal = new EventJournal(orchestrator, options.replayEvents(), diffStats);
+        diffStats.onRefreshed(journal::refreshCards);
         this.transcripts = new Transcripts(orchestrator, options.transcripts());
         AccessGuard guard = new AccessGuard(token, server.getAddress().getPort());
         this.routes = new DashboardRoutes(orchestrator, options, guard, journal, transcripts);
@@ -74,6 +77,7 @@ public final class Dashboard implements AutoCloseable {
                     + " (the engine's control API is under /api/).", e);
         }
         this.subscription = orchestrator.events().subscribe(journal);
+        diffStats.touchAll();
         this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "dashboard-stall-watchdog");
             t.setDaemon(true);
@@ -180,6 +184,7 @@ public final class Dashboard implements AutoCloseable {
         subscription.close();
         watchdog.shutdownNow();
         routes.close();
+        diffStats.close();
         journal.closeAll();
         if (ownsServer) {
             server.stop(0);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentorchestrator.AgentEvent;
 import dev.agentorchestrator.CiResult;
 import dev.agentorchestrator.ForecastMatrix;
+import dev.agentorchestrator.MergeResult;
 import dev.agentorchestrator.Orchestrator;
 import dev.agentorchestrator.OrchestratorEvent;
 import dev.agentorchestrator.Session;
@@ -19,9 +20,10 @@ final class DashboardJson {
     private DashboardJson() {
     }
 
-    static ObjectNode session(Orchestrator orchestrator, Session s, AgentDoing doing) {
+    static ObjectNode session(Session s, AgentDoing doing, CardFacts facts) {
         ObjectNode json = Responses.JSON.createObjectNode();
-        SessionGroup group = SessionGroup.of(s);
+        java.util.Optional<CardFacts.Conflict> conflict = facts.conflict(s);
+        SessionGroup group = SessionGroup.of(s, conflict.isPresent());
         json.put("name", s.name())
                 .put("prompt", s.prompt())
                 .put("state", s.state().name())
@@ -50,7 +52,21 @@ final class DashboardJson {
         doing.toolAt().ifPresentOrElse(t -> now.put("at", t.toString()), () -> now.putNull("at"));
         now.put("said", doing.said());
         doing.question().ifPresentOrElse(q -> now.put("question", q), () -> now.putNull("question"));
-        json.set("changes", EngineBridge.changes(orchestrator, s));
+        ObjectNode changes = EngineBridge.changes(facts.overlaps(), s.name());
+        facts.diffStat(s.name()).ifPresentOrElse(stat -> changes.put("filesChanged", stat.filesChanged())
+                        .put("linesAdded", stat.linesAdded()).put("linesRemoved", stat.linesRemoved()),
+                () -> facts.stats().unavailable().ifPresent(why -> changes.put("diffStatUnavailable", why)));
+        ArrayNode conflicting = changes.putArray("conflictsWith");
+        for (ForecastMatrix.Cell c : facts.pairConflicts(s.name())) {
+            conflicting.addObject().put("session", c.name().equals(s.name()) ? c.other() : c.name())
+                    .set("paths", strings(c.conflictingPaths()));
+        }
+        json.set("changes", changes);
+        conflict.ifPresentOrElse(c -> {
+            ObjectNode node = json.putObject("conflict").put("base", c.base())
+                    .put("mergeRefused", c.mergeRefused()).put("forecast", c.forecast());
+            node.set("paths", strings(c.paths()));
+        }, () -> json.putNull("conflict"));
         return json;
     }
 
@@ -70,7 +86,7 @@ final class DashboardJson {
     }
 
     /** The kind of an event and a line a person can read, for the activity feed and the transcript. */
-    static ObjectNode event(OrchestratorEvent event) {
+    static ObjectNode event(OrchestratorEvent event, Orchestrator orchestrator) {
         ObjectNode json = Responses.JSON.createObjectNode()
                 .put("kind", event.getClass().getSimpleName())
                 .put("session", event.session())
@@ -93,13 +109,25 @@ final class DashboardJson {
             json.set("files", strings(overlap.files()));
         } else if (event instanceof OrchestratorEvent.ForecastChanged changed) {
             ForecastMatrix.Cell c = changed.cell();
-            String with = changed.other().isEmpty() ? "into " + c.other() : "with " + changed.other();
+            boolean intoBase = MergeConflicts.intoBase(changed, orchestrator);
+            String with = intoBase ? "into " + c.other() : "with " + changed.other();
             text = switch (c.outcome()) {
                 case CONFLICT -> "merge " + with + " would conflict: " + String.join(", ", c.conflictingPaths());
                 case CLEAN -> "merge " + with + " is clean";
                 case UNKNOWN -> "merge " + with + " cannot be forecast: " + c.reason().orElse("");
             };
-            json.put("other", changed.other()).put("outcome", c.outcome().name());
+            json.put("other", changed.other()).put("intoBase", intoBase).put("outcome", c.outcome().name());
+        } else if (event instanceof OrchestratorEvent.MergeFinished finished) {
+            MergeResult r = finished.result();
+            text = switch (r.outcome()) {
+                case MERGED -> "merged into " + r.baseBranch() + r.mergedCommit().map(c -> " as " + c.substring(0, Math.min(7, c.length()))).orElse("");
+                case CONFLICT -> "merge into " + r.baseBranch() + " refused, conflicts in " + String.join(", ", r.conflicts());
+                default -> "merge into " + r.baseBranch() + " refused (" + r.outcome().name().toLowerCase(java.util.Locale.ROOT)
+                        .replace('_', ' ') + "): " + AgentDoing.shorten(r.message(), 300);
+            };
+            json.put("outcome", r.outcome().name());
+        } else if (event instanceof OrchestratorEvent.AgentStalled stalled) {
+            text = "the agent has printed nothing for " + stalled.silentFor().toSeconds() + " s";
         } else if (event instanceof OrchestratorEvent.ReactionTaken reaction) {
             text = reaction.reaction() + ": " + AgentDoing.shorten(reaction.action(), 300)
                     + (reaction.attempt() > 0 ? " (attempt " + reaction.attempt() + ")" : "");
@@ -135,13 +163,6 @@ final class DashboardJson {
             return "raw " + raw.type();
         }
         return e.getClass().getSimpleName();
-    }
-
-    /** Sections and flags the page lays out whether or not the core offers them yet. */
-    static void services(ObjectNode json, Orchestrator orchestrator) {
-        json.set("forecast", EngineBridge.forecast(orchestrator));
-        json.set("mergeQueue", EngineBridge.mergeQueue(orchestrator));
-        json.set("capabilities", EngineBridge.capabilities());
     }
 
     static ObjectNode groups() {

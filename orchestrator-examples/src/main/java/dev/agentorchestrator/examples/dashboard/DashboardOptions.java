@@ -1,6 +1,7 @@
 package dev.agentorchestrator.examples.dashboard;
 
 import dev.agentorchestrator.ConfigurationException;
+import dev.agentorchestrator.spi.GitBackend;
 import dev.agentorchestrator.spi.StateStore;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -28,10 +29,14 @@ import java.util.regex.Pattern;
  *                            gone and is dropped (a page that stopped reading without closing)
  * @param transcripts         the store whose session logs the session page shows; empty for the
  *                            repository's default JSON store
+ * @param git                 the backend the cards' diff stats are read with (the dashboard opens and closes
+ *                            its own repository handle); empty for the one {@link java.util.ServiceLoader}
+ *                            finds with the highest priority, as the orchestrator's builder does
  */
 public record DashboardOptions(Optional<String> token, InetAddress bindAddress, int port, boolean allowNonLoopback,
                                int replayEvents, int clientQueueCapacity, int maxClients,
-                               Duration stallTimeout, Optional<StateStore> transcripts) {
+                               Duration stallTimeout, Optional<StateStore> transcripts,
+                               Optional<GitBackend> git) {
 
     /** What a token may be made of: URL-safe characters, long enough not to be guessed. */
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_\\-.~]{16,256}");
@@ -67,6 +72,7 @@ public record DashboardOptions(Optional<String> token, InetAddress bindAddress, 
             throw new ConfigurationException("dashboard stallTimeout must be positive, was " + stallTimeout);
         }
         Objects.requireNonNull(transcripts, "transcripts");
+        Objects.requireNonNull(git, "git");
     }
 
     /**
@@ -75,19 +81,19 @@ public record DashboardOptions(Optional<String> token, InetAddress bindAddress, 
      */
     public static DashboardOptions defaults() {
         return new DashboardOptions(Optional.empty(), InetAddress.getLoopbackAddress(), 0, false, 1024, 4096, 256,
-                Duration.ofSeconds(30), Optional.empty());
+                Duration.ofSeconds(30), Optional.empty(), Optional.empty());
     }
 
     /** Uses this token instead of a generated one (the engine process passes the one in its token file). */
     public DashboardOptions withToken(String value) {
         return new DashboardOptions(Optional.of(Objects.requireNonNull(value, "token")), bindAddress, port,
-                allowNonLoopback, replayEvents, clientQueueCapacity, maxClients, stallTimeout, transcripts);
+                allowNonLoopback, replayEvents, clientQueueCapacity, maxClients, stallTimeout, transcripts, git);
     }
 
     /** Listens on this port; 0 picks a free one. */
     public DashboardOptions withPort(int value) {
         return new DashboardOptions(token, bindAddress, value, allowNonLoopback, replayEvents, clientQueueCapacity,
-                maxClients, stallTimeout, transcripts);
+                maxClients, stallTimeout, transcripts, git);
     }
 
     /**
@@ -96,36 +102,42 @@ public record DashboardOptions(Optional<String> token, InetAddress bindAddress, 
      */
     public DashboardOptions withBindAddress(InetAddress value, boolean allowNonLoopback) {
         return new DashboardOptions(token, value, port, allowNonLoopback, replayEvents, clientQueueCapacity,
-                maxClients, stallTimeout, transcripts);
+                maxClients, stallTimeout, transcripts, git);
     }
 
     /** Keeps this many recent events for pages that reconnect. */
     public DashboardOptions withReplayEvents(int value) {
         return new DashboardOptions(token, bindAddress, port, allowNonLoopback, value, clientQueueCapacity, maxClients,
-                stallTimeout, transcripts);
+                stallTimeout, transcripts, git);
     }
 
     /** Drops a page that falls this many events behind. */
     public DashboardOptions withClientQueueCapacity(int value) {
         return new DashboardOptions(token, bindAddress, port, allowNonLoopback, replayEvents, value, maxClients,
-                stallTimeout, transcripts);
+                stallTimeout, transcripts, git);
     }
 
     /** Refuses more than this many connected pages. */
     public DashboardOptions withMaxClients(int value) {
         return new DashboardOptions(token, bindAddress, port, allowNonLoopback, replayEvents, clientQueueCapacity,
-                value, stallTimeout, transcripts);
+                value, stallTimeout, transcripts, git);
     }
 
     /** Drops a page when writing one event to it blocks this long. */
     public DashboardOptions withStallTimeout(Duration value) {
         return new DashboardOptions(token, bindAddress, port, allowNonLoopback, replayEvents, clientQueueCapacity,
-                maxClients, value, transcripts);
+                maxClients, value, transcripts, git);
     }
 
     /** Reads transcripts from this store (the dashboard does not close it). */
     public DashboardOptions withTranscripts(StateStore store) {
         return new DashboardOptions(token, bindAddress, port, allowNonLoopback, replayEvents, clientQueueCapacity,
-                maxClients, stallTimeout, Optional.of(Objects.requireNonNull(store, "transcripts")));
+                maxClients, stallTimeout, Optional.of(Objects.requireNonNull(store, "transcripts")), git);
+    }
+
+    /** Reads the cards' diff stats with this backend instead of the one {@code ServiceLoader} finds. */
+    public DashboardOptions withGit(GitBackend backend) {
+        return new DashboardOptions(token, bindAddress, port, allowNonLoopback, replayEvents, clientQueueCapacity,
+                maxClients, stallTimeout, transcripts, Optional.of(Objects.requireNonNull(backend, "git")));
     }
 }

@@ -16,10 +16,13 @@ import java.util.List;
  *
  * <ul>
  *   <li>the conflict forecast matrix ({@link #forecast}): the core's {@code forecast()} (wired);</li>
- *   <li>the merge queue ({@link #mergeQueue}) and the merge action ({@link #merge});</li>
+ *   <li>the merge queue ({@link #mergeQueue}: the ready sessions in {@code mergeAll()}'s order, until
+ *       the engine keeps a stored queue), the merge action with a strategy ({@link #merge}) and
+ *       {@link #mergeAll};</li>
  *   <li>running CI on request ({@link #runCi}): the core's {@code runCi} (wired);</li>
  *   <li>the failing tests of a CI run ({@link #ciFailures}): {@code CiResult.failures()};</li>
- *   <li>overlaps per session ({@link #changes}): the core's {@code overlaps()} (wired);</li>
+ *   <li>overlaps per session ({@link #changes}): the core's {@code overlaps()} (wired; the diff stat
+ *       beside them comes from {@link DiffStats});</li>
  *   <li>removing with a request object ({@link #remove}): {@code Orchestrator.remove(RemoveRequest)}.</li>
  * </ul>
  */
@@ -39,8 +42,7 @@ final class EngineBridge {
      * {@code {"available":true,"sessions":[names],"cells":[{"a","b","outcome","conflict","paths","reason"}],
      * "base":[{"session","branch","outcome","conflict","paths","reason"}]}}.
      */
-    static ObjectNode forecast(Orchestrator orchestrator) {
-        ForecastMatrix m = orchestrator.forecast();
+    static ObjectNode forecast(ForecastMatrix m) {
         ObjectNode json = Responses.JSON.createObjectNode().put("available", true);
         json.set("sessions", DashboardJson.strings(m.names()));
         ArrayNode cells = json.putArray("cells");
@@ -100,6 +102,29 @@ final class EngineBridge {
                 .put("mergedCommit", r.mergedCommit().orElse(""));
     }
 
+    /**
+     * Merges every session that is ready, in the merge queue's order ({@code mergeAll()}); the result
+     * lists each outcome, and its message says how many merged and which were refused.
+     */
+    static ObjectNode mergeAll(Orchestrator orchestrator) {
+        List<dev.agentorchestrator.MergeResult> results = orchestrator.mergeAll();
+        ObjectNode json = Responses.JSON.createObjectNode();
+        ArrayNode list = json.putArray("results");
+        StringBuilder refused = new StringBuilder();
+        int merged = 0;
+        for (dev.agentorchestrator.MergeResult r : results) {
+            list.addObject().put("session", r.feature()).put("outcome", r.outcome().name()).put("message", r.message());
+            if (r.merged()) {
+                merged++;
+            } else {
+                refused.append(refused.length() == 0 ? "; refused: " : ", ").append(r.feature()).append(" (")
+                        .append(r.outcome().name()).append(')');
+            }
+        }
+        return json.put("message", results.isEmpty() ? "Nothing was ready to merge."
+                : "Merged " + merged + " of " + results.size() + refused + ".");
+    }
+
     /** Runs CI now on a session's branch head (the core refuses unless it is IDLE or READY_TO_MERGE). */
     static Session runCi(Orchestrator orchestrator, String session) {
         return orchestrator.runCi(session);
@@ -115,13 +140,8 @@ final class EngineBridge {
     /**
      * The overlaps with other sessions, as
      * {@code {"available":true,"overlaps":[{"session":..,"files":[..]}]}}: one entry per other session
-     * sharing files with this one. (Counts of files and lines changed are not published by the core;
-     * the session page's diff shows them.)
+     * sharing files with this one. (The card adds the diff stat, counted by {@link DiffStats}.)
      */
-    static ObjectNode changes(Orchestrator orchestrator, Session session) {
-        return changes(orchestrator.overlaps(), session.name());
-    }
-
     static ObjectNode changes(List<Overlap> overlaps, String session) {
         ObjectNode json = Responses.JSON.createObjectNode().put("available", true);
         ArrayNode list = json.putArray("overlaps");

@@ -44,17 +44,26 @@ final class EventJournal implements Consumer<OrchestratorEvent> {
     private final Set<SseStream> pages = new LinkedHashSet<>();
     private final Map<String, AgentDoing> doing = new HashMap<>();
     private final List<Consumer<String>> sessionWatchers = new CopyOnWriteArrayList<>();
+    private final DiffStats stats;
+    private final MergeConflicts conflicts;
+    /** The card, forecast and merge queue the pages were last sent, so a refresh sends only what changed. */
+    private final Map<String, ObjectNode> sent = new HashMap<>();
+    private ObjectNode forecastSent;
+    private ObjectNode queueSent;
     private long seq;
 
-    EventJournal(Orchestrator orchestrator, int capacity) {
+    EventJournal(Orchestrator orchestrator, int capacity, DiffStats stats) {
         this.orchestrator = orchestrator;
         this.capacity = capacity;
+        this.stats = stats;
+        this.conflicts = new MergeConflicts(orchestrator);
         this.epoch = Long.toString(new SecureRandom().nextLong() & Long.MAX_VALUE, 36);
     }
 
     @Override
     public void accept(OrchestratorEvent event) {
         synchronized (this) {
+            conflicts.observe(event);
             AgentDoing now = doing.getOrDefault(event.session(), AgentDoing.NOTHING);
             if (event instanceof OrchestratorEvent.AgentActivity activity) {
                 now = now.after(activity.event(), activity.at());
@@ -63,14 +72,17 @@ final class EventJournal implements Consumer<OrchestratorEvent> {
                 now = now.answered();
             }
             ObjectNode json = Responses.JSON.createObjectNode().put("type", "event");
-            ObjectNode described = DashboardJson.event(event);
+            ObjectNode described = DashboardJson.event(event, orchestrator);
             json.set("event", described);
             recent.addLast(described);
             if (recent.size() > RECENT) {
                 recent.removeFirst();
             }
+            CardFacts facts = facts();
             if (event instanceof OrchestratorEvent.SessionRemoved) {
                 doing.remove(event.session());
+                sent.remove(event.session());
+                stats.forget(event.session());
                 json.putNull("session");
             } else {
                 doing.put(event.session(), now);
@@ -78,22 +90,69 @@ final class EventJournal implements Consumer<OrchestratorEvent> {
                 // ever replaces its card with the newest it has seen.
                 Optional<Session> session = orchestrator.findSession(event.session());
                 AgentDoing current = now;
-                session.ifPresentOrElse(s -> json.set("session", DashboardJson.session(orchestrator, s, current)),
-                        () -> json.putNull("session"));
-                if (event instanceof OrchestratorEvent.FilesOverlap || event instanceof OrchestratorEvent.ForecastChanged) {
+                session.ifPresentOrElse(s -> json.set("session", card(s, current, facts)), () -> json.putNull("session"));
+                if (event instanceof OrchestratorEvent.FilesOverlap || event instanceof OrchestratorEvent.ForecastChanged
+                        || event instanceof OrchestratorEvent.MergeFinished) {
                     // Coordination concerns more than one card: send the new forecast and the other sessions too.
-                    json.set("forecast", EngineBridge.forecast(orchestrator));
+                    json.set("forecast", forecastSent = EngineBridge.forecast(facts.forecast()));
                     ArrayNode others = json.putArray("others");
                     for (Session other : orchestrator.sessions()) {
                         if (!other.name().equals(event.session())) {
-                            others.add(DashboardJson.session(orchestrator, other, doing.getOrDefault(other.name(), AgentDoing.NOTHING)));
+                            others.add(card(other, doing.getOrDefault(other.name(), AgentDoing.NOTHING), facts));
                         }
                     }
                 }
             }
+            ObjectNode queue = EngineBridge.mergeQueue(orchestrator);
+            if (!queue.equals(queueSent)) {
+                json.set("mergeQueue", queueSent = queue);
+            }
             append(json);
         }
+        stats.touch(event.session());
         sessionWatchers.forEach(w -> w.accept(event.session()));
+    }
+
+    /**
+     * Sends, in one frame, every card that differs from what the pages were last sent (a diff stat
+     * counted, an overlap gone, a conflict found), and the forecast and merge queue when they changed.
+     * Runs after each refresh of the {@link DiffStats}; sends nothing when nothing changed.
+     */
+    synchronized void refreshCards() {
+        CardFacts facts = facts();
+        ArrayNode changed = Responses.JSON.createArrayNode();
+        for (Session s : orchestrator.sessions()) {
+            ObjectNode before = sent.get(s.name());
+            ObjectNode now = DashboardJson.session(s, doing.getOrDefault(s.name(), AgentDoing.NOTHING), facts);
+            if (!now.equals(before)) {
+                sent.put(s.name(), now);
+                changed.add(now);
+            }
+        }
+        ObjectNode json = Responses.JSON.createObjectNode().put("type", "cards");
+        json.set("sessions", changed);
+        ObjectNode forecast = EngineBridge.forecast(facts.forecast());
+        if (!forecast.equals(forecastSent)) {
+            json.set("forecast", forecastSent = forecast);
+        }
+        ObjectNode queue = EngineBridge.mergeQueue(orchestrator);
+        if (!queue.equals(queueSent)) {
+            json.set("mergeQueue", queueSent = queue);
+        }
+        if (!changed.isEmpty() || json.has("forecast") || json.has("mergeQueue")) {
+            append(json);
+        }
+    }
+
+    private CardFacts facts() {
+        return CardFacts.of(orchestrator, stats, conflicts);
+    }
+
+    /** A session's card, remembered as what the pages were last sent for it. */
+    private ObjectNode card(Session s, AgentDoing now, CardFacts facts) {
+        ObjectNode card = DashboardJson.session(s, now, facts);
+        sent.put(s.name(), card);
+        return card;
     }
 
     /** Numbers {@code json} as the next event, keeps it for replay and queues it for every page. */
@@ -153,19 +212,23 @@ final class EventJournal implements Consumer<OrchestratorEvent> {
         json.put("repository", orchestrator.repository().getFileName() == null ? orchestrator.repository().toString()
                 : orchestrator.repository().getFileName().toString());
         ArrayNode sessions = json.putArray("sessions");
+        CardFacts facts = facts();
         for (Session s : orchestrator.sessions()) {
-            sessions.add(DashboardJson.session(orchestrator, s, doing.getOrDefault(s.name(), AgentDoing.NOTHING)));
+            // Not remembered as sent: a snapshot goes to one page (or a script), not to every page.
+            sessions.add(DashboardJson.session(s, doing.getOrDefault(s.name(), AgentDoing.NOTHING), facts));
         }
         json.set("groups", DashboardJson.groups());
         ArrayNode feed = json.putArray("recent");
         recent.forEach(feed::add);
-        DashboardJson.services(json, orchestrator);
+        json.set("forecast", EngineBridge.forecast(facts.forecast()));
+        json.set("mergeQueue", EngineBridge.mergeQueue(orchestrator));
+        json.set("capabilities", EngineBridge.capabilities());
         return json;
     }
 
     /** The session's card as the page shows it, with what its agent is doing. */
     synchronized ObjectNode session(Session s) {
-        return DashboardJson.session(orchestrator, s, doing.getOrDefault(s.name(), AgentDoing.NOTHING));
+        return DashboardJson.session(s, doing.getOrDefault(s.name(), AgentDoing.NOTHING), facts());
     }
 
     /** Called with a session's name after each of its events (transcript followers wake on it). */

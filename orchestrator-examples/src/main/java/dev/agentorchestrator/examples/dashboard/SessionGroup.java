@@ -15,7 +15,11 @@ enum SessionGroup {
     NEEDS_INPUT("Waiting for you", true),
     /** Its newest CI run failed and nothing is running to fix it. */
     CI_RED("CI red", true),
-    /** Its branch conflicts with another (from the conflict forecast, once the core exposes it). */
+    /**
+     * Waiting for a person to resolve a conflict: its merge was refused for one, or its branch would
+     * conflict with its base (the forecast); only while no agent works on it (one working is WORKING,
+     * its card still naming the paths).
+     */
     CONFLICT("Conflict", true),
     /** CI passed (or none is configured): it can be merged. */
     READY("Ready to merge", false),
@@ -41,8 +45,8 @@ enum SessionGroup {
         return needsAttention;
     }
 
-    /** The group of a session as it is now. */
-    static SessionGroup of(Session session) {
+    /** The group of a session as it is now, given whether its merge into its base conflicts. */
+    static SessionGroup of(Session session, boolean conflicted) {
         SessionState state = session.state();
         if (!session.attention().isEmpty() && !state.isDone()) {
             return NEEDS_INPUT;
@@ -53,14 +57,17 @@ enum SessionGroup {
             case INTERRUPTED:
                 return NEEDS_INPUT;
             case READY_TO_MERGE:
-                return READY;
+                return conflicted ? CONFLICT : READY;
             case MERGED:
             case STOPPED:
                 return DONE;
             case IDLE:
                 // An idle session whose last run is red is waiting for someone to decide; a green or
                 // untested one is between its turn and its CI run.
-                return session.lastCi().map(ci -> ci.status().isGreen()).orElse(true) ? WORKING : CI_RED;
+                if (!session.lastCi().map(ci -> ci.status().isGreen()).orElse(true)) {
+                    return CI_RED;
+                }
+                return conflicted ? CONFLICT : WORKING;
             default:
                 return WORKING;
         }

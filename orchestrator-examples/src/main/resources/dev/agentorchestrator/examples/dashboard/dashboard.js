@@ -11,6 +11,8 @@
   const RESUMABLE = ['STOPPED', 'FAILED', 'INTERRUPTED', 'WAITING_FOR_INPUT', 'IDLE', 'READY_TO_MERGE'];
   const STOPPABLE = ['QUEUED', 'CREATING_WORKTREE', 'RUNNING', 'WAITING_FOR_INPUT', 'IDLE', 'TESTING', 'READY_TO_MERGE', 'FAILED', 'INTERRUPTED'];
   const CI_RUNNABLE = ['IDLE', 'READY_TO_MERGE'];
+  // The names the server's merge action takes, and what the page calls them.
+  const STRATEGIES = [['merge', 'merge commit'], ['squash', 'squash'], ['ff-only', 'fast-forward'], ['rebase', 'rebase']];
 
   const sessions = new Map();    // name -> latest session JSON
   const cards = new Map();       // name -> card (overview)
@@ -79,10 +81,17 @@
       }
       if (message.others) message.others.forEach(upsert);
       if (message.forecast) renderForecast(message.forecast);
+      if (message.mergeQueue) renderMergeQueue(message.mergeQueue);
       addToFeed(message.event);
       if (detail && detail.name === message.event.session && message.event.kind === 'StateChanged') {
         loadDiff(detail.name);
       }
+    } else if (message.type === 'cards') {
+      // Cards whose facts changed without an event of their own: a diff stat counted, a conflict found.
+      message.sessions.forEach(upsert);
+      if (message.forecast) renderForecast(message.forecast);
+      if (message.mergeQueue) renderMergeQueue(message.mergeQueue);
+      if (detail && message.sessions.some(function (s) { return s.name === detail.name; })) loadDiff(detail.name);
     }
     updateAttention();
   }
@@ -185,6 +194,7 @@
     c.doing = el('p', 'doing');
     c.question = el('p', 'question');
     c.ci = el('div', 'ci');
+    c.conflict = el('p', 'conflict-line');
     c.changes = el('p', 'changes');
     c.meta = el('p', 'meta');
 
@@ -212,7 +222,16 @@
       act(c, 'resume', { session: name, text: c.text.value.trim() }, function () { c.text.value = ''; });
     });
     c.runCi = button('Run CI', 'ci', function () { act(c, 'ci', { session: name }); });
-    c.merge = button('Merge', 'merge', function () { act(c, 'merge', { session: name, strategy: 'merge' }); });
+    c.strategy = el('select', 'strategy');
+    c.strategy.setAttribute('aria-label', 'Merge strategy');
+    STRATEGIES.forEach(function (s) {
+      const option = el('option', null, s[1]);
+      option.value = s[0];
+      c.strategy.appendChild(option);
+    });
+    c.merge = button('Merge', 'merge', function () {
+      act(c, 'merge', { session: name, strategy: c.strategy.value });
+    });
     c.remove = button('Remove', 'remove danger', function () {
       // Two clicks: the first arms the button, the second (within five seconds) removes.
       if (!c.remove.classList.contains('confirm')) {
@@ -226,10 +245,12 @@
       // The branch stays: a button on a web page should not be able to throw away unmerged work.
       act(c, 'remove', { session: name, keepBranch: true });
     });
-    actions.append(c.stop, c.resume, c.runCi, c.merge, c.remove);
+    const mergeGroup = el('span', 'merge-group');
+    mergeGroup.append(c.strategy, c.merge);
+    actions.append(c.stop, c.resume, c.runCi, mergeGroup, c.remove);
     c.result = el('p', 'result');
     c.result.setAttribute('role', 'status');
-    c.root.append(head, c.prompt, c.message, progressRow, c.doing, c.question, c.ci, c.changes, c.meta,
+    c.root.append(head, c.prompt, c.message, progressRow, c.doing, c.question, c.ci, c.conflict, c.changes, c.meta,
       c.form, actions, c.result);
     return c;
   }
@@ -293,15 +314,41 @@
       c.ci.append(el('span', 'label', 'CI: '), document.createTextNode('not run yet'));
     }
 
+    c.conflict.hidden = !s.conflict;
+    c.conflict.textContent = '';
+    if (s.conflict) {
+      c.conflict.append(el('span', 'label', s.conflict.mergeRefused ? 'Merge refused: ' : 'Would conflict: '),
+        document.createTextNode('with ' + s.conflict.base + (s.conflict.paths.length ? ' in ' + s.conflict.paths.join(', ') : '')));
+      c.conflict.title = s.conflict.mergeRefused ? 'The last merge was refused for this conflict.'
+        : 'The conflict forecast says merging into ' + s.conflict.base + ' would conflict.';
+    }
+
     const ch = s.changes;
     if (ch && ch.available) {
+      c.changes.textContent = '';
+      const stat = el('span', 'stat');
+      if (ch.filesChanged === 0) {
+        stat.textContent = 'no changes yet';
+        stat.title = 'no commits since the merge base with ' + s.baseBranch;
+      } else if (ch.filesChanged !== undefined) {
+        stat.append(document.createTextNode(ch.filesChanged + (ch.filesChanged === 1 ? ' file ' : ' files ')),
+          el('span', 'added', '+' + ch.linesAdded), document.createTextNode(' '), el('span', 'removed', '−' + ch.linesRemoved));
+        stat.title = 'against the merge base with ' + s.baseBranch;
+      } else {
+        // A session merged before this dashboard started was never counted (its branch is in its base now).
+        stat.textContent = ch.diffStatUnavailable ? 'diff stat unavailable' : (s.state === 'MERGED' ? 'merged' : 'counting changes…');
+        stat.title = ch.diffStatUnavailable || '';
+      }
       const overlaps = ch.overlaps || [];
-      let text = ch.filesChanged === undefined ? '' : ch.filesChanged + ' files, +' + ch.linesAdded + ' −' + ch.linesRemoved + ' · ';
-      text += overlaps.length
+      const conflicting = ch.conflictsWith || [];
+      let text = overlaps.length
         ? 'overlaps ' + overlaps.map(function (o) { return o.session + ' (' + o.files.join(', ') + ')'; }).join('; ')
         : 'no overlaps';
-      c.changes.textContent = text;
-      c.changes.className = 'changes' + (overlaps.length ? ' overlapping' : '');
+      if (conflicting.length) {
+        text += ' · would conflict with ' + conflicting.map(function (o) { return o.session + ' (' + o.paths.join(', ') + ')'; }).join('; ');
+      }
+      c.changes.append(stat, document.createTextNode(' · ' + text));
+      c.changes.className = 'changes' + (overlaps.length || conflicting.length ? ' overlapping' : '');
     } else {
       c.changes.textContent = 'Files changed, overlaps: not available yet';
     }
@@ -318,6 +365,7 @@
       capabilities.runCi ? 'CI runs on request for a session that is idle or ready to merge.' : 'Running CI from the dashboard is not available yet.');
     disableUnlessCapable(c.merge, capabilities.merge && s.state === 'READY_TO_MERGE',
       capabilities.merge ? 'Only a session that is ready to merge can be merged.' : 'Merging is not available yet: the engine has no merge queue.');
+    c.strategy.disabled = c.merge.disabled;
   }
 
   function disableUnlessCapable(b, capable, why) {
@@ -412,6 +460,10 @@
   function renderMergeQueue(queue) {
     const body = document.getElementById('merge-queue-body');
     body.textContent = '';
+    const mergeAll = document.getElementById('merge-all');
+    const ready = queue && queue.available ? queue.entries.filter(function (e) { return e.state === 'READY_TO_MERGE'; }).length : 0;
+    mergeAll.disabled = ready === 0;
+    mergeAll.title = ready ? 'Merges every session that is ready, one at a time, in this order (mergeAll)' : 'Nothing is ready to merge.';
     if (!queue || !queue.available) {
       body.appendChild(el('p', 'unavailable', queue ? queue.reason : 'Not available yet.'));
       return;
@@ -550,6 +602,9 @@
   // ---- start -------------------------------------------------------------------------------
 
   document.getElementById('older').addEventListener('click', loadOlder);
+  document.getElementById('merge-all').addEventListener('click', function () {
+    act({ result: document.getElementById('merge-all-result') }, 'merge-all', {});
+  });
   window.addEventListener('hashchange', route);
   setInterval(function () {
     document.querySelectorAll('.age[data-since]').forEach(function (a) { a.textContent = age(a.dataset.since); });

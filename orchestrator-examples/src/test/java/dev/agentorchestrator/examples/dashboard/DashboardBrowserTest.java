@@ -7,6 +7,7 @@ import dev.agentorchestrator.Orchestrator;
 import dev.agentorchestrator.OrchestratorEvent;
 import dev.agentorchestrator.SessionState;
 import dev.agentorchestrator.testing.Await;
+import dev.agentorchestrator.testing.TestRepos;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -25,6 +26,7 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** The dashboard in a real headless Chromium, against a real orchestrator running real agent processes. */
@@ -203,10 +205,49 @@ class DashboardBrowserTest {
         merge.click();
         awaitCard("left", SessionState.MERGED, PAGE_WAIT);
         assertEquals(SessionState.MERGED, orchestrator.session("left").state());
+        // With left in main, right's branch conflicts with its base: it moves to the Conflict column, naming the file.
+        waiting(PAGE_WAIT).withMessage(() -> "right under Conflict").until(d -> !d.findElements(
+                By.cssSelector("#cards-CONFLICT article.card[data-session='right']")).isEmpty());
+        assertEquals("Would conflict: with main in received.txt", card("right").findElement(By.cssSelector(".conflict-line")).getText());
+        waiting(PAGE_WAIT).withMessage(() -> "the merge queue without left").until(d -> !d.findElement(By.id("merge-queue-body"))
+                .getText().contains("left"));
         card("right").findElement(By.cssSelector("button[data-action='merge']")).click();
         waiting(PAGE_WAIT).withMessage(() -> "the refusal shown on right's card").until(d -> card("right")
                 .findElement(By.cssSelector(".result")).getText().contains("CONFLICT"));
+        waiting(PAGE_WAIT).withMessage(() -> "the card to say the merge was refused").until(d -> card("right")
+                .findElement(By.cssSelector(".conflict-line")).getText().equals("Merge refused: with main in received.txt"));
         assertEquals(SessionState.READY_TO_MERGE, orchestrator.session("right").state());
+        assertTrue(browser.getTitle().startsWith("(1) need you"), browser.getTitle());
+    }
+
+    @Test
+    void mergeWithTheChosenStrategyMergesAndMovesTheBaseInTheRepository() {
+        fixture = new DashboardFixture(tmp);
+        start(fixture.builder().feature("solo", "Say hello"));
+        DashboardFixture.awaitState(orchestrator, "solo", SessionState.READY_TO_MERGE);
+        String before = TestRepos.git(fixture.repo, "rev-parse", "main").trim();
+        open();
+        awaitCard("solo", SessionState.READY_TO_MERGE, PAGE_WAIT);
+        waiting(PAGE_WAIT).withMessage(() -> "the diff stat on the card").until(d -> card("solo")
+                .findElement(By.cssSelector(".changes .stat")).getText().equals("1 file +1 −0"));
+
+        Select strategy = new Select(card("solo").findElement(By.cssSelector("select.strategy")));
+        assertEquals(List.of("merge commit", "squash", "fast-forward", "rebase"),
+                strategy.getOptions().stream().map(WebElement::getText).toList());
+        strategy.selectByValue("squash");
+        card("solo").findElement(By.cssSelector("button[data-action='merge']")).click();
+        awaitCard("solo", SessionState.MERGED, PAGE_WAIT);
+        waiting(PAGE_WAIT).until(d -> card("solo").findElement(By.cssSelector(".result")).getText().startsWith("merged into main"));
+
+        String after = TestRepos.git(fixture.repo, "rev-parse", "main").trim();
+        assertNotEquals(before, after, "the base moved");
+        assertEquals(before, TestRepos.git(fixture.repo, "rev-parse", "main^").trim(), "one commit on top of the old base");
+        assertEquals(1, TestRepos.git(fixture.repo, "rev-list", "--parents", "-n", "1", "main").trim().split(" ").length - 1,
+                "a squash: one parent, not a merge commit");
+        assertEquals("Say hello\n", TestRepos.git(fixture.repo, "show", "main:received.txt"));
+        assertEquals("1 file +1 −0", card("solo").findElement(By.cssSelector(".changes .stat")).getText(),
+                "a merged card keeps what it brought in");
+        assertFalse(card("solo").findElement(By.cssSelector("select.strategy")).isEnabled());
     }
 
     private long ciRuns(String session) {
@@ -295,12 +336,19 @@ class DashboardBrowserTest {
     @Test
     void severalSessionsInDifferentStates() throws Exception {
         fixture = new DashboardFixture(tmp);
-        start(fixture.builder(Ci.command("bash", "-c", "if grep -q BROKEN received.txt; then"
+        start(fixture.builder(Ci.command("bash", "-c", "if git grep -q BROKEN; then"
                         + " echo 'FAILED CheckoutPageTest.totalIncludesTax'; echo 'Tests run: 14, Failures: 1'; exit 1; fi;"
                         + " echo 'Tests run: 14, Failures: 0'")).reactions());
         // No reactions: checkout-ui is to stay IDLE with red CI (the CI_RED column), not be sent the failure.
         // Added after the dashboard started, so that it saw every agent event (what each agent did last).
+        // pricing and discounts both change src/pricing.txt: once pricing is merged, discounts conflicts with main.
+        fixture.writesTo("auth-api", "src/auth/jwt.txt");
+        fixture.writesTo("checkout-ui", "src/checkout/page.txt");
+        fixture.writesTo("pricing", "src/pricing.txt");
+        fixture.writesTo("discounts", "src/pricing.txt");
         orchestrator.addFeature("auth-api", "Implement JWT login with refresh tokens");
+        orchestrator.addFeature("pricing", "Move the price rules to one table");
+        orchestrator.addFeature("discounts", "Add discount codes at checkout");
         orchestrator.addFeature("search-index", "HOLD Build the product search index");
         orchestrator.addFeature("payments", "ASK Add Stripe payments");
         orchestrator.addFeature("db-migration", "FAIL Migrate the orders table");
@@ -310,20 +358,33 @@ class DashboardBrowserTest {
         Await.until("checkout-ui's CI to fail", DashboardFixture.WAIT, () -> orchestrator.session("checkout-ui").lastCi()
                 .map(ci -> !ci.status().isGreen()).orElse(false));
         orchestrator.stop("audit-log");
+        DashboardFixture.awaitState(orchestrator, "pricing", SessionState.READY_TO_MERGE);
+        DashboardFixture.awaitState(orchestrator, "discounts", SessionState.READY_TO_MERGE);
+        assertTrue(orchestrator.merge(dev.agentorchestrator.MergeRequest.of("pricing")
+                .withStrategy(dev.agentorchestrator.MergeStrategy.SQUASH)).merged());
         for (var expected : List.of(
                 new Object[] {"auth-api", SessionState.READY_TO_MERGE}, new Object[] {"search-index", SessionState.RUNNING},
                 new Object[] {"payments", SessionState.WAITING_FOR_INPUT}, new Object[] {"db-migration", SessionState.FAILED},
-                new Object[] {"checkout-ui", SessionState.IDLE}, new Object[] {"audit-log", SessionState.STOPPED})) {
+                new Object[] {"checkout-ui", SessionState.IDLE}, new Object[] {"audit-log", SessionState.STOPPED},
+                new Object[] {"pricing", SessionState.MERGED}, new Object[] {"discounts", SessionState.READY_TO_MERGE})) {
             DashboardFixture.awaitState(orchestrator, (String) expected[0], (SessionState) expected[1]);
         }
         assertFalse(orchestrator.session("checkout-ui").lastCi().orElseThrow().status().isGreen());
         open();
         awaitCard("checkout-ui", SessionState.IDLE, PAGE_WAIT);
         assertEquals("CI_RED", card("checkout-ui").getAttribute("data-group"));
-        assertTrue(browser.getTitle().startsWith("(3) need you"), browser.getTitle());
+        waiting(PAGE_WAIT).withMessage(() -> "discounts under Conflict").until(d -> !d.findElements(
+                By.cssSelector("#cards-CONFLICT article.card[data-session='discounts']")).isEmpty());
+        assertEquals("Would conflict: with main in src/pricing.txt", card("discounts").findElement(By.cssSelector(".conflict-line")).getText());
+        waiting(PAGE_WAIT).withMessage(() -> "auth-api's diff stat").until(d -> card("auth-api")
+                .findElement(By.cssSelector(".changes .stat")).getText().equals("1 file +1 −0"));
+        assertTrue(browser.getTitle().startsWith("(4) need you"), browser.getTitle());
 
-        long height = (Long) ((JavascriptExecutor) browser).executeScript("return document.documentElement.scrollHeight;");
-        browser.manage().window().setSize(new Dimension(1440, (int) Math.max(1000, height + 20)));
+        // Twice: the window's new size can reflow the page (a scroll bar gone), and the full page is wanted.
+        for (int i = 0; i < 2; i++) {
+            long height = (Long) ((JavascriptExecutor) browser).executeScript("return document.documentElement.scrollHeight;");
+            browser.manage().window().setSize(new Dimension(1440, (int) Math.max(1000, height + 40)));
+        }
         Path shot = Chromium.screenshot(browser, "dashboard-overview");
         String docs = System.getProperty("dashboard.docs.screenshot");
         if (docs != null) {

@@ -55,6 +55,15 @@ final class DashboardFixture {
         }
     }
 
+    /** Makes the session's agent write (and commit) this file instead of {@code received.txt}; call before adding it. */
+    void writesTo(String session, String file) {
+        try {
+            Files.writeString(gates.resolve(session + ".file"), file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static void awaitState(Orchestrator o, String session, SessionState state) {
         Await.until(session + " in " + state, WAIT,
                 () -> o.findSession(session).map(s -> s.state() == state).orElse(false));

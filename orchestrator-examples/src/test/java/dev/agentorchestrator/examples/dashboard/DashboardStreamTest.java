@@ -67,7 +67,7 @@ class DashboardStreamTest {
             List<SseReader.Frame> events = page.events();
             String epoch = snapshot.id().substring(0, snapshot.id().indexOf('-'));
             long previous = Long.parseLong(snapshot.id().substring(epoch.length() + 1));
-            for (SseReader.Frame e : events) {
+            for (SseReader.Frame e : page.updates()) {
                 assertTrue(e.id().startsWith(epoch + "-"), e.id());
                 long n = Long.parseLong(e.id().substring(epoch.length() + 1));
                 assertEquals(previous + 1, n, "ids grow by one");

@@ -82,6 +82,13 @@ final class SseReader implements AutoCloseable {
         return events;
     }
 
+    /** Every frame after a snapshot: the events and the cards re-sent between them, in order. */
+    List<Frame> updates() {
+        List<Frame> updates = new ArrayList<>();
+        frames.stream().filter(f -> f.id() != null && !"snapshot".equals(f.data().path("type").asText())).forEach(updates::add);
+        return updates;
+    }
+
     static Predicate<Frame> stateChange(String session, String to) {
         return f -> "event".equals(f.data().path("type").asText())
                 && session.equals(f.data().path("event").path("session").asText())

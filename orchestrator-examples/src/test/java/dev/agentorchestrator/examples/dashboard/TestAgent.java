@@ -23,7 +23,8 @@ import java.util.function.Consumer;
  *   <li>{@code FAIL}: fails;</li>
  *   <li>{@code HOLD}: calls a tool, then works until the test creates the file {@code <gates>/<session>};</li>
  *   <li>{@code SPAM N}: prints N long lines (for the slow-client test), then finishes;</li>
- *   <li>anything else: appends the prompt to {@code received.txt}, commits it and finishes.</li>
+ *   <li>anything else: appends the prompt to {@code received.txt} (or to the file named in
+ *       {@code <gates>/<session>.file}), commits it and finishes.</li>
  * </ul>
  * Its output protocol: {@code SESSION id}, {@code PROGRESS done/total [task]}, {@code TOOL name summary},
  * {@code ASK question}, {@code COST usd}, anything else is assistant text.
@@ -42,9 +43,11 @@ final class TestAgent extends ProcessAgentLauncher {
             "     echo PROGRESS 4/4; echo COST 0.40 ;;",
             "  *SPAM*) n=${1##*SPAM }; pad=$(printf '%03000d' 0)",
             "     for i in $(seq 1 \"$n\"); do echo \"line $i $pad\"; done; echo 'spam done' ;;",
-            "  *) printf '%s\\n' \"$1\" >> received.txt; git add received.txt",
+            "  *) file=received.txt",
+            "     if [ -f \"$DASHBOARD_TEST_GATES/$name.file\" ]; then file=$(cat \"$DASHBOARD_TEST_GATES/$name.file\"); fi",
+            "     mkdir -p \"$(dirname \"$file\")\"; printf '%s\\n' \"$1\" >> \"$file\"; git add \"$file\"",
             "     git -c user.name=Agent -c user.email=agent@example.invalid commit -q -m \"agent: $1\"",
-            "     echo 'TOOL Write received.txt'; echo PROGRESS 2/2; echo COST 0.25; echo \"done: $1\" ;;",
+            "     echo \"TOOL Write $file\"; echo PROGRESS 2/2; echo COST 0.25; echo \"done: $1\" ;;",
             "esac");
 
     private final Path gates;
