@@ -174,16 +174,23 @@ final class AgentTurnStep implements SessionRunner.Step {
         String handle = process.handle();
         // The prompt leaves the queue in the same write that makes the session RUNNING with its handle,
         // computed from the stored queue so that a prompt added meanwhile is kept.
-        Lifecycle.Applied running = lifecycle.applyFrom(name, Transition.LAUNCHED,
-                turn.fromQueue() ? "follow-up: " + Lifecycle.oneLine(turn.prompt()) : "agent started",
-                (stored, b) -> {
-                    b.agentHandle(handle).lastActivityAt(launchedAt);
-                    List<String> left = stored.pendingPrompts();
-                    if (turn.fromQueue() && !left.isEmpty()) {
-                        b.pendingPrompts(left.subList(1, left.size()));
-                    }
-                    return b;
-                });
+        Lifecycle.Applied running;
+        try {
+            running = lifecycle.applyFrom(name, Transition.LAUNCHED,
+                    turn.fromQueue() ? "follow-up: " + Lifecycle.oneLine(turn.prompt()) : "agent started",
+                    (stored, b) -> {
+                        b.agentHandle(handle).lastActivityAt(launchedAt);
+                        List<String> left = stored.pendingPrompts();
+                        if (turn.fromQueue() && !left.isEmpty()) {
+                            b.pendingPrompts(left.subList(1, left.size()));
+                        }
+                        return b;
+                    });
+        } catch (RuntimeException notStored) {
+            // Issue 15: an agent whose handle the store refused (a full disk) would run unsupervised: end it.
+            process.stop(stopGrace);
+            throw notStored;
+        }
         if (running.halted()) {
             process.stop(stopGrace);
             return Optional.empty();
