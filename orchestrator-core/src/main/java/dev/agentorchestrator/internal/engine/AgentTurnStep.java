@@ -96,6 +96,11 @@ final class AgentTurnStep implements SessionRunner.Step {
                 return; // failed to launch, halted, or refused: the work ends here
             }
             last = outcome.get();
+            if (last != AgentExit.Outcome.STOPPED && worktreeGone(work)) {
+                work.permit.release();
+                failWorktreeGone(work);
+                return;
+            }
             if (last == AgentExit.Outcome.FAILED || last == AgentExit.Outcome.STOPPED) {
                 work.permit.release();
                 if (last == AgentExit.Outcome.FAILED && work.record().state() == SessionState.FAILED) {
@@ -110,6 +115,20 @@ final class AgentTurnStep implements SessionRunner.Step {
         if (last == AgentExit.Outcome.DONE || last == null && work.record().ciRequested()) {
             chain.proceed();
         }
+    }
+
+    /** Issue 15: the worktree was deleted while the agent worked in it; nothing after the turn can run there. */
+    private static boolean worktreeGone(SessionRunner.Work work) {
+        return work.record().worktree().filter(java.nio.file.Files::isDirectory).isEmpty();
+    }
+
+    /** Fails the session saying the worktree is gone, what the agent said, and how to get the worktree back. */
+    private static void failWorktreeGone(SessionRunner.Work work) {
+        SessionRecord r = work.record();
+        String agentSaid = r.message().isBlank() ? "" : " (the agent's turn ended with: " + r.message() + ")";
+        work.fail("the worktree " + r.worktree().map(Object::toString).orElse("") + " is gone: it was deleted while the agent"
+                + " worked" + agentSaid + "; the branch " + r.branch() + " keeps its commits; prompt the session to make"
+                + " the worktree again on that branch and go on");
     }
 
     /** The prompt of the next turn and whether it leaves the queue of follow-ups. */
@@ -155,16 +174,23 @@ final class AgentTurnStep implements SessionRunner.Step {
         String handle = process.handle();
         // The prompt leaves the queue in the same write that makes the session RUNNING with its handle,
         // computed from the stored queue so that a prompt added meanwhile is kept.
-        Lifecycle.Applied running = lifecycle.applyFrom(name, Transition.LAUNCHED,
-                turn.fromQueue() ? "follow-up: " + Lifecycle.oneLine(turn.prompt()) : "agent started",
-                (stored, b) -> {
-                    b.agentHandle(handle).lastActivityAt(launchedAt);
-                    List<String> left = stored.pendingPrompts();
-                    if (turn.fromQueue() && !left.isEmpty()) {
-                        b.pendingPrompts(left.subList(1, left.size()));
-                    }
-                    return b;
-                });
+        Lifecycle.Applied running;
+        try {
+            running = lifecycle.applyFrom(name, Transition.LAUNCHED,
+                    turn.fromQueue() ? "follow-up: " + Lifecycle.oneLine(turn.prompt()) : "agent started",
+                    (stored, b) -> {
+                        b.agentHandle(handle).lastActivityAt(launchedAt);
+                        List<String> left = stored.pendingPrompts();
+                        if (turn.fromQueue() && !left.isEmpty()) {
+                            b.pendingPrompts(left.subList(1, left.size()));
+                        }
+                        return b;
+                    });
+        } catch (RuntimeException notStored) {
+            // Issue 15: an agent whose handle the store refused (a full disk) would run unsupervised: end it.
+            process.stop(stopGrace);
+            throw notStored;
+        }
         if (running.halted()) {
             process.stop(stopGrace);
             return Optional.empty();

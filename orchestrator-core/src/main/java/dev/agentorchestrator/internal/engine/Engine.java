@@ -143,6 +143,8 @@ public final class Engine implements Orchestrator {
         this.watch = Executors.newSingleThreadScheduledExecutor(daemon("orchestrator-watch"));
         long period = Math.max(100, Math.min(30_000, config.stallTimeout().toMillis() / 4));
         watch.scheduleWithFixedDelay(this::watchForStalls, period, period, TimeUnit.MILLISECONDS);
+        // Issue 15: a work whose last write the store refused is ended once the store takes writes again.
+        watch.scheduleWithFixedDelay(runner::recordUnfinished, 1, 1, TimeUnit.SECONDS);
         this.shutdownHook = new Thread(this::closeQuietly, "orchestrator-shutdown");
     }
 

@@ -48,6 +48,8 @@ final class SessionRunner {
     private final ExecutorService workers;
     private final Duration stopGrace;
     private final Map<String, Work> live = new ConcurrentHashMap<>();
+    /** Sessions whose work ended without the store taking its last write, with the store's error. */
+    private final Map<String, RuntimeException> unrecorded = new ConcurrentHashMap<>();
     private List<Step> pipeline = List.of();
 
     SessionRunner(Lifecycle lifecycle, Scheduler scheduler, ExecutorService workers, Duration stopGrace) {
@@ -98,6 +100,7 @@ final class SessionRunner {
                 });
             } catch (RuntimeException again) {
                 log.error("session {} could not be marked FAILED", name, again);
+                unrecorded.putIfAbsent(name, e);
             }
         } finally {
             synchronized (work) {
@@ -106,8 +109,54 @@ final class SessionRunner {
             }
             live.remove(name);
             permit.release();
-            finish(name);
+            try {
+                finish(name);
+            } catch (RuntimeException storeRefused) {
+                // Issue 15: the store refused the work's last write (a full disk, a read-only folder): retried later.
+                log.error("session {}: the end of its work could not be stored; tried again until the store takes it", name,
+                        storeRefused);
+                unrecorded.putIfAbsent(name, storeRefused);
+            }
             scheduler.pump();
+        }
+    }
+
+    /**
+     * Issue 15: ends, once the store takes writes again, the work of sessions whose last write it
+     * refused: the record still says the work runs, although no worker works on it. The session
+     * becomes FAILED (when it was active) with the store's error and what to do; what happened
+     * after its last stored change is in the branch and the transcript, not in the record.
+     */
+    void recordUnfinished() {
+        for (Map.Entry<String, RuntimeException> entry : Map.copyOf(unrecorded).entrySet()) {
+            String name = entry.getKey();
+            if (live.containsKey(name)) {
+                continue;
+            }
+            String cause = String.valueOf(entry.getValue().getMessage());
+            try {
+                lifecycle.change(name, "", r -> {
+                    if (r.work() != Session.Work.RUNNING) {
+                        return r.toBuilder();
+                    }
+                    if (r.halt() != Halt.NONE) {
+                        return Lifecycle.carryOutHalt(r, r.toBuilder());
+                    }
+                    SessionRecord.Builder b = r.toBuilder().work(Session.Work.NONE).agentHandle(null).pendingPrompts(List.of());
+                    return r.state().isActive() && r.state().canMoveTo(SessionState.FAILED)
+                            ? b.state(SessionState.FAILED).message("the state store refused to record this session's work ("
+                                    + cause + "); the work ended, and what it did after the last stored change is on the branch "
+                                    + r.branch() + " and in the transcript" + (r.pendingPrompts().isEmpty() ? ""
+                                    : "; " + r.pendingPrompts().size() + " follow-up prompt(s) were not delivered")
+                                    + ". The store takes writes again: prompt the session to go on")
+                            : b;
+                });
+                unrecorded.remove(name);
+            } catch (UnknownSessionException removed) {
+                unrecorded.remove(name);
+            } catch (RuntimeException stillRefused) {
+                log.debug("session {}: the store still refuses writes", name, stillRefused);
+            }
         }
     }
 
