@@ -36,6 +36,8 @@ import java.util.function.UnaryOperator;
  * place, in the same write, and {@link Applied#halted()} tells the caller to end its work.
  */
 final class Lifecycle {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Lifecycle.class);
+
 
     /** The result of {@link #apply}: the stored record, and whether a pending halt took the transition's place. */
     record Applied(SessionRecord record, boolean halted) {
@@ -187,7 +189,14 @@ final class Lifecycle {
             }
             if (after.state() != from[0]) {
                 String text = after.message().isEmpty() ? message : after.message();
-                store.log(name).append(note(from[0] + " -> " + after.state() + (text.isEmpty() ? "" : ": " + oneLine(text))));
+                // The record is written: a transcript that cannot take the line (a full disk) must
+                // not keep the change from being published, or listeners would never see it.
+                try {
+                    store.log(name).append(note(from[0] + " -> " + after.state() + (text.isEmpty() ? "" : ": " + oneLine(text))));
+                } catch (RuntimeException e) {
+                    log.warn("session '{}': the transcript did not take the note of {} -> {}: {}", name, from[0], after.state(),
+                            e.getMessage());
+                }
                 events.publish(new OrchestratorEvent.StateChanged(at, name, from[0], after.state(), after.message(),
                         after.revision(), after.view()));
             } else {

@@ -18,6 +18,8 @@ final class InMemoryStateStore implements StateStore {
     private final Map<String, SessionRecord> sessions = new LinkedHashMap<>();
     private final Map<String, List<String>> logs = new LinkedHashMap<>();
     int writes;
+    /** When set, every transcript append fails, as on a full disk. */
+    volatile boolean transcriptsFail;
 
     @Override
     public synchronized List<SessionRecord> loadAll() {
@@ -61,6 +63,9 @@ final class InMemoryStateStore implements StateStore {
         return new SessionLog() {
             @Override
             public void append(String line) {
+                if (transcriptsFail) {
+                    throw new StateStoreException("No space left on device");
+                }
                 synchronized (InMemoryStateStore.this) {
                     lines.add(line);
                 }
