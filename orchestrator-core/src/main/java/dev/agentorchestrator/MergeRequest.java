@@ -21,9 +21,12 @@ import java.util.Optional;
  * @param ignoreUncommitted merge even when the feature's worktree has uncommitted changes (they stay out of the merge)
  * @param removeWorktree    remove the feature's worktree afterwards (never when it has uncommitted changes)
  * @param deleteBranch      delete the feature's branch afterwards
+ * @param priority          its place in the merge queue: higher goes first, then the order of arrival
+ *                          (default 0; only the queue reads it, see {@link Orchestrator#queueMerge(MergeRequest)})
  */
 public record MergeRequest(String feature, MergeStrategy strategy, Optional<String> baseBranch, Optional<String> message,
-                           boolean requireGreenCi, boolean ignoreUncommitted, boolean removeWorktree, boolean deleteBranch) {
+                           boolean requireGreenCi, boolean ignoreUncommitted, boolean removeWorktree, boolean deleteBranch,
+                           int priority) {
 
     public MergeRequest {
         Objects.requireNonNull(feature, "feature");
@@ -35,37 +38,48 @@ public record MergeRequest(String feature, MergeStrategy strategy, Optional<Stri
         Objects.requireNonNull(message, "message");
     }
 
-    /** A merge commit into the session's base, gated on green CI, cleaning up afterwards. */
+    /** The request without a priority (the record before the merge queue had priorities). */
+    public MergeRequest(String feature, MergeStrategy strategy, Optional<String> baseBranch, Optional<String> message,
+                        boolean requireGreenCi, boolean ignoreUncommitted, boolean removeWorktree, boolean deleteBranch) {
+        this(feature, strategy, baseBranch, message, requireGreenCi, ignoreUncommitted, removeWorktree, deleteBranch, 0);
+    }
+
+    /** A merge commit into the session's base, gated on green CI, cleaning up afterwards, with priority 0. */
     public static MergeRequest of(String feature) {
-        return new MergeRequest(feature, MergeStrategy.MERGE_COMMIT, Optional.empty(), Optional.empty(), true, false, true, true);
+        return new MergeRequest(feature, MergeStrategy.MERGE_COMMIT, Optional.empty(), Optional.empty(), true, false, true, true, 0);
+    }
+
+    /** The same request with another place in the merge queue: higher goes first; equal priorities go in order of arrival. */
+    public MergeRequest withPriority(int p) {
+        return new MergeRequest(feature, strategy, baseBranch, message, requireGreenCi, ignoreUncommitted, removeWorktree, deleteBranch, p);
     }
 
     public MergeRequest withStrategy(MergeStrategy s) {
-        return new MergeRequest(feature, s, baseBranch, message, requireGreenCi, ignoreUncommitted, removeWorktree, deleteBranch);
+        return new MergeRequest(feature, s, baseBranch, message, requireGreenCi, ignoreUncommitted, removeWorktree, deleteBranch, priority);
     }
 
     public MergeRequest into(String base) {
-        return new MergeRequest(feature, strategy, Optional.of(base), message, requireGreenCi, ignoreUncommitted, removeWorktree, deleteBranch);
+        return new MergeRequest(feature, strategy, Optional.of(base), message, requireGreenCi, ignoreUncommitted, removeWorktree, deleteBranch, priority);
     }
 
     public MergeRequest withMessage(String m) {
-        return new MergeRequest(feature, strategy, baseBranch, Optional.of(m), requireGreenCi, ignoreUncommitted, removeWorktree, deleteBranch);
+        return new MergeRequest(feature, strategy, baseBranch, Optional.of(m), requireGreenCi, ignoreUncommitted, removeWorktree, deleteBranch, priority);
     }
 
     /** Merges whatever the CI result says (or when there is none). */
     public MergeRequest withoutCiGate() {
-        return new MergeRequest(feature, strategy, baseBranch, message, false, ignoreUncommitted, removeWorktree, deleteBranch);
+        return new MergeRequest(feature, strategy, baseBranch, message, false, ignoreUncommitted, removeWorktree, deleteBranch, priority);
     }
 
     public MergeRequest ignoringUncommittedChanges() {
-        return new MergeRequest(feature, strategy, baseBranch, message, requireGreenCi, true, removeWorktree, deleteBranch);
+        return new MergeRequest(feature, strategy, baseBranch, message, requireGreenCi, true, removeWorktree, deleteBranch, priority);
     }
 
     public MergeRequest keepingWorktree() {
-        return new MergeRequest(feature, strategy, baseBranch, message, requireGreenCi, ignoreUncommitted, false, deleteBranch);
+        return new MergeRequest(feature, strategy, baseBranch, message, requireGreenCi, ignoreUncommitted, false, deleteBranch, priority);
     }
 
     public MergeRequest keepingBranch() {
-        return new MergeRequest(feature, strategy, baseBranch, message, requireGreenCi, ignoreUncommitted, removeWorktree, false);
+        return new MergeRequest(feature, strategy, baseBranch, message, requireGreenCi, ignoreUncommitted, removeWorktree, false, priority);
     }
 }

@@ -142,15 +142,52 @@ public interface Orchestrator extends AutoCloseable {
     }
 
     /**
-     * The merge queue: merges these features one at a time, dependencies first, then in the order
-     * given, each with the defaults of {@link MergeRequest#of(String)}; when a CI runner is set, each
-     * merge result is first tested in a temporary worktree and the base moves only when that run is
-     * green. A refusal does not stop the queue; the features that depend on a refused one are refused too.
+     * The merge queue: queues these features (each with the defaults of {@link MergeRequest#of(String)},
+     * in the order given, unless already waiting there) and runs the queue on the calling thread,
+     * as {@link #runMergeQueue()} does: whatever else waits in the queue is merged too.
+     *
+     * @throws UnknownSessionException when a feature is not a session (nothing is queued then)
      */
     List<MergeResult> merge(List<String> features);
 
-    /** The merge queue over every session that is READY_TO_MERGE, in the order they were added. */
+    /** Queues every session that is READY_TO_MERGE (in the order they were added) and runs the queue; see {@link #merge(List)}. */
     List<MergeResult> mergeAll();
+
+    /**
+     * Puts a feature into the stored merge queue, without merging anything yet; the next run
+     * ({@link #runMergeQueue()}, {@link #merge(List)}, {@link #mergeAll()}) merges it. Its place:
+     * {@link MergeRequest#priority()} (higher first), then arrival. The queue survives a restart
+     * and shows in {@link StatusSnapshot#mergeQueue()}.
+     *
+     * <pre>{@code
+     * o.queueMerge(MergeRequest.of("hotfix").withPriority(10));
+     * o.runMergeQueue();
+     * }</pre>
+     *
+     * @throws UnknownSessionException when there is no such session
+     * @throws ConfigurationException  when the feature already waits in the queue ({@link #prioritizeMerge} moves it)
+     */
+    MergeQueueEntry queueMerge(MergeRequest request);
+
+    /**
+     * Changes the priority of a feature waiting in the merge queue (higher goes first; among equal
+     * priorities, the order of arrival stays).
+     *
+     * @throws ConfigurationException when the feature is not waiting in the queue
+     */
+    MergeQueueEntry prioritizeMerge(String feature, int priority);
+
+    /**
+     * Runs the merge queue on the calling thread until nothing queued can go on: the next features
+     * (up to {@link Builder#mergeBatchSize}) are combined and, when a CI runner is set, tested
+     * together in a temporary worktree; the base moves only to a commit tested green, exactly that
+     * commit. A red batch is retried once, then bisected; the culprit's agent gets the failing
+     * output. Features whose dependency is queued wait for it, and are refused when it is refused.
+     * See docs/merge.md.
+     *
+     * @return a result for every feature this run decided, in queue order
+     */
+    List<MergeResult> runMergeQueue();
 
     /**
      * The latest conflict forecast: for every pair of live sessions, and each against its base
@@ -251,6 +288,7 @@ public interface Orchestrator extends AutoCloseable {
         private final List<Notifier> notifiers = new ArrayList<>();
         private boolean testMergeResults = true;
         private Duration stallTimeout = Duration.ofMinutes(10);
+        private int mergeBatchSize = 5;
 
         private Builder() {
         }
@@ -466,6 +504,23 @@ public interface Orchestrator extends AutoCloseable {
         }
 
         /**
+         * How many queued features the merge queue tests together in one merge result (one CI
+         * run for the batch instead of one each). A red batch is tested once more (a flaky test),
+         * then bisected to find the culprit; the good part still merges. Default 5: a feature
+         * reaches the queue only with its own CI green, so most batches are green and save
+         * {@code k - 1} runs, while one bad feature costs about {@code 2 + 2 log2 k} runs to find.
+         * 1 tests every merge result alone.
+         */
+        public Builder mergeBatchSize(int k) {
+            if (k < 1 || k > 64) {
+                throw new ConfigurationException("mergeBatchSize must be between 1 and 64, was " + k
+                        + "; 1 tests each merge result alone, 5 is the default");
+            }
+            this.mergeBatchSize = k;
+            return this;
+        }
+
+        /**
          * How long an agent may print nothing while its turn runs before it is reported as stalled
          * ({@link OrchestratorEvent.AgentStalled}, and the session marked as needing attention). Default 10 minutes.
          */
@@ -542,7 +597,8 @@ public interface Orchestrator extends AutoCloseable {
                     maxParallelSessions, Optional.ofNullable(worktreesDirectory), branchPrefix,
                     Optional.ofNullable(baseBranch), setup, sessionTimeout, ciTimeout, stopGrace, launchRetry,
                     Map.copyOf(agentEnvironment), Optional.ofNullable(listenerExecutor), List.copyOf(listeners),
-                    copyOf(steps), maxParallelCi, reactions, maxReactionAttempts, uncommittedWork, budget, overlapPolicy, List.copyOf(notifiers), testMergeResults, stallTimeout);
+                    copyOf(steps), maxParallelCi, reactions, maxReactionAttempts, uncommittedWork, budget, overlapPolicy, List.copyOf(notifiers), testMergeResults, stallTimeout,
+                    mergeBatchSize);
             return Engine.start(config);
         }
 

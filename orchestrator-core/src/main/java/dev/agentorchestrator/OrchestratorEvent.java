@@ -169,7 +169,41 @@ public sealed interface OrchestratorEvent {
         }
     }
 
-    /** A merge of the session's branch ended, whatever its outcome (merged, refused, conflict). */
+    /**
+     * The session's feature was put into the merge queue, or its priority there was changed.
+     *
+     * @param priority its priority (higher goes first)
+     * @param position its place in the queue now, from 1
+     */
+    record MergeQueued(Instant at, String session, int priority, int position) implements OrchestratorEvent {
+        public MergeQueued {
+            Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(session, "session");
+        }
+    }
+
+    /**
+     * The merge queue is testing a merge result that holds this session's feature: CI runs on
+     * {@code commit} in a temporary worktree; the base moves to exactly that commit only if it is green.
+     *
+     * @param commit  the merge result under test
+     * @param batch   the features merged together in it, in queue order (this one among them)
+     * @param attempt 1, or 2 when a red run of the whole batch is retried to rule out a flaky test
+     */
+    record MergeTesting(Instant at, String session, String commit, List<String> batch, int attempt)
+            implements OrchestratorEvent {
+        public MergeTesting {
+            Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(session, "session");
+            Objects.requireNonNull(commit, "commit");
+            batch = List.copyOf(batch);
+        }
+    }
+
+    /**
+     * A merge of the session's branch ended, whatever its outcome: merged, refused, or a conflict
+     * ({@link MergeResult#outcome()} says which, {@link MergeResult#conflicts()} lists the paths).
+     */
     record MergeFinished(Instant at, String session, MergeResult result) implements OrchestratorEvent {
         public MergeFinished {
             Objects.requireNonNull(at, "at");

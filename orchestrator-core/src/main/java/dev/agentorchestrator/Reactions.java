@@ -22,7 +22,36 @@ public final class Reactions {
     public static final String DEFAULT_TURN_TEMPLATE = "Your last turn was stopped: {reason}. Continue the task"
             + " from where you were; commit your work when it is done.";
 
+    /** The follow-up of {@link #mergeConflictResolution()}; {@code {reason}} is the conflict, with the base and the paths. */
+    public static final String DEFAULT_MERGE_CONFLICT_TEMPLATE = "Your branch could not be merged: {reason}. Merge the"
+            + " base branch into your branch here in your worktree, resolve every conflict keeping both sides' intent,"
+            + " run the tests, and commit the merge.";
+
     private Reactions() {
+    }
+
+    /**
+     * Asks the agent to merge the base branch into its own branch and resolve the conflicts in its
+     * worktree, when a merge (alone or in the merge queue) conflicts. Its new commit then goes
+     * through CI again, and the feature can be merged once it is green. Not on by default (a
+     * person may prefer to choose which side wins): add it with
+     * {@code Orchestrator.Builder.reaction(Reactions.mergeConflictResolution())}.
+     */
+    public static Reaction mergeConflictResolution() {
+        return new Reaction() {
+            @Override
+            public String name() {
+                return "merge-conflict-resolution";
+            }
+
+            @Override
+            public Optional<Action> react(Trigger t) {
+                if (t.kind() != Kind.MERGE_CONFLICT) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Action.FollowUp(DEFAULT_MERGE_CONFLICT_TEMPLATE.replace("{reason}", t.reason())));
+            }
+        };
     }
 
     /** Sends red CI back to the agent with the failing tests, their messages and the output's tail. */

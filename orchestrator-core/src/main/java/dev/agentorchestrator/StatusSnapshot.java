@@ -21,14 +21,22 @@ import java.util.Set;
  * @param sessions the sessions, in the order their features were added
  * @param overlaps files that two sessions change at once
  * @param forecast the latest conflict forecast for every pair of live sessions and each against its base
+ * @param mergeQueue the merge queue, in its order ({@link MergeQueueEntry#ORDER}), with the entries the last run decided
  */
-public record StatusSnapshot(Instant takenAt, List<Session> sessions, List<Overlap> overlaps, ForecastMatrix forecast) {
+public record StatusSnapshot(Instant takenAt, List<Session> sessions, List<Overlap> overlaps, ForecastMatrix forecast,
+                             List<MergeQueueEntry> mergeQueue) {
 
     public StatusSnapshot {
         Objects.requireNonNull(takenAt, "takenAt");
         sessions = List.copyOf(sessions);
         overlaps = List.copyOf(overlaps);
         Objects.requireNonNull(forecast, "forecast");
+        mergeQueue = List.copyOf(mergeQueue);
+    }
+
+    /** Sessions, overlaps and forecast, with an empty merge queue. */
+    public StatusSnapshot(Instant takenAt, List<Session> sessions, List<Overlap> overlaps, ForecastMatrix forecast) {
+        this(takenAt, sessions, overlaps, forecast, List.of());
     }
 
     /** Sessions only, with no overlaps and an empty forecast. */
@@ -119,6 +127,15 @@ public record StatusSnapshot(Instant takenAt, List<Session> sessions, List<Overl
         for (ForecastMatrix.Cell c : forecast.conflicts()) {
             out.append("conflict forecast: ").append(c.name()).append(" x ").append(c.other()).append(": ")
                     .append(String.join(", ", c.conflictingPaths())).append('\n');
+        }
+        for (int i = 0; i < mergeQueue.size(); i++) {
+            MergeQueueEntry e = mergeQueue.get(i);
+            String detail = e.detail().replace('\n', ' ');
+            if (detail.length() > 60) {
+                detail = detail.substring(0, 57) + "...";
+            }
+            out.append(String.format(Locale.ROOT, "merge queue %d: %s (priority %d) %s%s%s%n", i + 1, e.feature(), e.priority(),
+                    e.state(), e.outcome().map(o -> " " + o).orElse(""), detail.isBlank() ? "" : ": " + detail));
         }
         return out.toString();
     }

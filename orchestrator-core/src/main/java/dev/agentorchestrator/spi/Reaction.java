@@ -33,7 +33,12 @@ public interface Reaction {
         /** The agent's turn failed with its own error. */
         TURN_FAILED,
         /** The agent's turn ran over the session time limit and was stopped. */
-        TURN_TIMED_OUT
+        TURN_TIMED_OUT,
+        /**
+         * Merging the session's branch into its base conflicts; the reason names the base and the
+         * conflicting paths. Nothing moved; the session is READY_TO_MERGE.
+         */
+        MERGE_CONFLICT
     }
 
     /**

@@ -49,6 +49,26 @@ public interface StateStore extends AutoCloseable {
     /** The session's transcript: the agent's raw output and the orchestrator's notes, in order. */
     SessionLog log(String name);
 
+    /**
+     * The stored merge queue, as {@link #saveMergeQueue} last stored it; empty when there is none.
+     * The default stores nothing: a store that does not override this pair still works, but its
+     * merge queue lives only as long as the orchestrator (a restart finds it empty).
+     *
+     * @throws StateStoreCorruptedException when the stored queue cannot be read
+     */
+    default List<dev.agentorchestrator.MergeQueueEntry> loadMergeQueue() {
+        return List.of();
+    }
+
+    /**
+     * Stores the whole merge queue in place of the one stored before, whole or not at all: a reader,
+     * or a restart after a crash, finds the old queue or the new one, never a mix. Only the engine
+     * that holds the repository writes it.
+     */
+    default void saveMergeQueue(List<dev.agentorchestrator.MergeQueueEntry> entries) {
+        // Kept in memory only; see loadMergeQueue.
+    }
+
     /** Releases locks and handles; the stored files stay. */
     @Override
     void close();

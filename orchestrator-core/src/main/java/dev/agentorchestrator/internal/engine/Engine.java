@@ -78,6 +78,7 @@ public final class Engine implements Orchestrator {
     private final Coordinator coordinator;
     private final Merger merger;
     private final DriftCheck drift;
+    private final MergeQueue mergeQueue;
     private final java.util.concurrent.ScheduledExecutorService watch;
     private final AutoCloseable notifications;
     private final Thread shutdownHook;
@@ -134,7 +135,9 @@ public final class Engine implements Orchestrator {
         Bulkhead ciSlots = bulkheads.bulkhead("ci-runs", BulkheadConfig.custom().maxConcurrentCalls(config.maxParallelCi())
                 .maxWaitDuration(config.ciTimeout().multipliedBy(10)).fairCallHandlingStrategyEnabled(true).build());
         Reactor reactor = new Reactor(config.reactions(), config.maxReactionAttempts(), lifecycle, events);
-        this.merger = new Merger(lifecycle, git, events, ci, config.ciTimeout(), store, reactor, config.testMergeResults());
+        this.merger = new Merger(lifecycle, git, events, ci, config.ciTimeout(), store, reactor, config.testMergeResults(),
+                this::queueWorkIfPrompted);
+        this.mergeQueue = new MergeQueue(merger, store, events, config.mergeBatchSize());
         runner.pipeline(Pipeline.assemble(config, lifecycle, provisioner, drift, git, store, agents, events, retries,
                 limiters.timeLimiter("agent-turn"), ci, ciSlots, reactor));
         scheduler.dispatchTo(runner::start);
@@ -183,6 +186,7 @@ public final class Engine implements Orchestrator {
             Engine engine = new Engine(config, git, gitDescription, store, lock);
             log.info("{}", engine.describe());
             engine.recover();
+            engine.mergeQueue.recover();
             engine.drift.noticeAll(); // a worktree or branch changed by hand while no engine ran is shown at once
             new FeatureReconciler(engine.lifecycle, engine.agents, config.setup()).reconcile(config.features(),
                     engine::addFeature);
@@ -474,7 +478,8 @@ public final class Engine implements Orchestrator {
     @Override
     public StatusSnapshot status() {
         StatusSnapshot sessions = lifecycle.snapshot();
-        return new StatusSnapshot(sessions.takenAt(), sessions.sessions(), coordinator.overlaps(), coordinator.forecast());
+        return new StatusSnapshot(sessions.takenAt(), sessions.sessions(), coordinator.overlaps(), coordinator.forecast(),
+                mergeQueue.entries());
     }
 
     @Override
@@ -491,43 +496,47 @@ public final class Engine implements Orchestrator {
     public List<MergeResult> merge(List<String> features) {
         ensureOpen();
         Objects.requireNonNull(features, "features");
-        features.forEach(f -> lifecycle.get(Objects.requireNonNull(f, "feature")));
-        // Dependencies first: a feature waits in the queue until those it depends on (among these) are merged.
-        List<String> order = new ArrayList<>();
-        List<String> left = new ArrayList<>(features.stream().distinct().toList());
-        while (!left.isEmpty()) {
-            String next = left.stream().filter(f -> lifecycle.get(f).dependsOn().stream().noneMatch(left::contains))
-                    .findFirst().orElse(left.get(0));
-            order.add(next);
-            left.remove(next);
-        }
-        List<MergeResult> results = new ArrayList<>();
-        java.util.Set<String> refused = new java.util.HashSet<>();
-        for (String f : order) {
-            SessionRecord s = lifecycle.get(f);
-            Optional<String> blocker = s.dependsOn().stream().filter(refused::contains).findFirst();
-            MergeResult r;
-            if (blocker.isPresent()) {
-                String base = s.baseBranch();
-                r = new MergeResult(f, MergeResult.Outcome.REFUSED_STATE, base, git.resolve(base).orElse(""), Optional.empty(),
-                        List.of(), "not merged: it depends on '" + blocker.get() + "', which was not merged");
-                events.publish(new OrchestratorEvent.MergeFinished(lifecycle.now(), f, r));
-            } else {
-                r = merger.merge(MergeRequest.of(f), true);
-            }
-            if (!r.merged() && r.outcome() != MergeResult.Outcome.ALREADY_MERGED) {
-                refused.add(f);
-            }
-            results.add(r);
-        }
-        coordinator.refreshSoon();
-        return results;
+        features.forEach(f -> Objects.requireNonNull(f, "feature"));
+        mergeQueue.queueAll(features);
+        return runMergeQueue();
     }
 
     @Override
     public List<MergeResult> mergeAll() {
-        return merge(lifecycle.all().stream().filter(s -> s.state() == SessionState.READY_TO_MERGE)
+        ensureOpen();
+        mergeQueue.queueAll(lifecycle.all().stream().filter(s -> s.state() == SessionState.READY_TO_MERGE)
                 .map(SessionRecord::name).toList());
+        return runMergeQueue();
+    }
+
+    @Override
+    public dev.agentorchestrator.MergeQueueEntry queueMerge(MergeRequest request) {
+        ensureOpen();
+        refuseOnDrift(lifecycle.get(Objects.requireNonNull(request, "request").feature()), "is not queued for merging");
+        return mergeQueue.queue(request);
+    }
+
+    @Override
+    public dev.agentorchestrator.MergeQueueEntry prioritizeMerge(String feature, int priority) {
+        ensureOpen();
+        return mergeQueue.prioritize(Objects.requireNonNull(feature, "feature"), priority);
+    }
+
+    @Override
+    public List<MergeResult> runMergeQueue() {
+        ensureOpen();
+        List<MergeResult> results = mergeQueue.run();
+        coordinator.refreshSoon();
+        return results;
+    }
+
+    /** A follow-up that a reaction queued while nothing worked on the session (after a merge) is run now. */
+    private void queueWorkIfPrompted(String name) {
+        SessionRecord after = lifecycle.change(name, "", r -> r.work() == Session.Work.NONE && !r.pendingPrompts().isEmpty()
+                && r.state().isSettled() && !r.state().isTerminal() ? r.toBuilder().work(Session.Work.QUEUED) : r.toBuilder());
+        if (after.work() == Session.Work.QUEUED) {
+            scheduler.enqueue(name);
+        }
     }
 
     @Override

@@ -51,5 +51,6 @@ public record EngineConfig(
         OverlapPolicy overlapPolicy,
         List<Notifier> notifiers,
         boolean testMergeResults,
-        Duration stallTimeout) {
+        Duration stallTimeout,
+        int mergeBatchSize) {
 }

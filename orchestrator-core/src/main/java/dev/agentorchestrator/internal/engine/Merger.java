@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,9 +48,11 @@ final class Merger {
     private final StateStore store;
     private final Reactor reactor;
     private final boolean testResults;
+    private final Consumer<String> wake;
 
+    /** {@code wake}: queues the work of a session that a reaction just sent a follow-up (the engine's scheduler). */
     Merger(Lifecycle lifecycle, GitRepository git, EventHub events, CiRunner ci, Duration ciTimeout, StateStore store,
-           Reactor reactor, boolean testResults) {
+           Reactor reactor, boolean testResults, Consumer<String> wake) {
         this.lifecycle = lifecycle;
         this.git = git;
         this.events = events;
@@ -58,6 +61,7 @@ final class Merger {
         this.store = store;
         this.reactor = reactor;
         this.testResults = testResults && !"none".equals(ci.name());
+        this.wake = wake;
     }
 
     /** Whether merge results are tested before the base moves (a CI runner is set and the option is on). */
@@ -93,7 +97,7 @@ final class Merger {
         return finish(name, result, request, true);
     }
 
-    private Optional<MergeResult> gate(SessionRecord s, MergeRequest request, String base, String baseBefore) {
+    Optional<MergeResult> gate(SessionRecord s, MergeRequest request, String base, String baseBefore) {
         String name = s.name();
         String head = git.resolve(s.branch()).orElseThrow();
         boolean settledForMerge = (s.state() == SessionState.READY_TO_MERGE || s.state() == SessionState.IDLE)
@@ -145,71 +149,106 @@ final class Merger {
     }
 
     private MergeResult compute(SessionRecord s, MergeRequest request, String base, String baseBefore, boolean testResult) {
+        Computed c = computeOnto(s, request, base, baseBefore, baseBefore);
+        if (c.refusal().isPresent()) {
+            return c.refusal().get();
+        }
+        String merged = c.commit().orElseThrow();
+        if (testResult) {
+            CiResult ci = testCommit(List.of(s.name()), base, merged, 1);
+            if (!ci.status().isGreen()) {
+                return culprit(s.name(), base, baseBefore, ci, "");
+            }
+        }
+        return advance(s.name(), request, base, baseBefore, merged, "");
+    }
+
+    /** A merged commit, or why there is none. Exactly one of the two is present. */
+    record Computed(Optional<String> commit, Optional<MergeResult> refusal) {
+        static Computed of(String commit) {
+            return new Computed(Optional.of(commit), Optional.empty());
+        }
+
+        static Computed refused(MergeResult r) {
+            return new Computed(Optional.empty(), Optional.of(r));
+        }
+    }
+
+    /**
+     * The commit that merging the session's branch on top of {@code onto} gives (the base itself,
+     * or the base with the features before it in a batch), in the object database only: no
+     * working tree, index or ref is touched. Refusals name {@code baseBefore}, the base's commit.
+     */
+    Computed computeOnto(SessionRecord s, MergeRequest request, String base, String baseBefore, String onto) {
         String name = s.name();
-        String head = git.resolve(s.branch()).orElseThrow();
-        String merged;
+        String head = git.resolve(s.branch()).orElseThrow(() -> new GitException("Merging '" + name + "': its branch "
+                + s.branch() + " is gone; nothing to merge"));
         switch (request.strategy()) {
             case FAST_FORWARD_ONLY -> {
-                var d = git.divergence(head, baseBefore);
+                var d = git.divergence(head, onto);
                 if (d.ahead() == 0) {
-                    return result(s, Outcome.ALREADY_MERGED, base, baseBefore, "the commits of '" + name + "' are already on " + base);
+                    return Computed.refused(result(s, Outcome.ALREADY_MERGED, base, baseBefore, "the commits of '" + name + "' are already on " + base));
                 }
                 if (d.behind() > 0) {
-                    return result(s, Outcome.NOT_FAST_FORWARD, base, baseBefore, base + " has " + d.behind()
-                            + " commit(s) that '" + name + "' lacks; merge with MergeStrategy.MERGE_COMMIT or REBASE");
+                    return Computed.refused(result(s, Outcome.NOT_FAST_FORWARD, base, baseBefore, base + " has " + d.behind()
+                            + " commit(s) that '" + name + "' lacks; merge with MergeStrategy.MERGE_COMMIT or REBASE"));
                 }
-                merged = head;
+                return Computed.of(head);
             }
             case REBASE -> {
-                List<String> commits = git.commitsBetween(baseBefore, head);
+                List<String> commits = git.commitsBetween(onto, head);
                 if (commits.isEmpty()) {
-                    return result(s, Outcome.ALREADY_MERGED, base, baseBefore, "the commits of '" + name + "' are already on " + base);
+                    return Computed.refused(result(s, Outcome.ALREADY_MERGED, base, baseBefore, "the commits of '" + name + "' are already on " + base));
                 }
-                ReplayResult replay = git.replay(commits, baseBefore);
+                ReplayResult replay = git.replay(commits, onto);
                 if (!replay.isClean()) {
-                    return new MergeResult(name, Outcome.CONFLICT, base, baseBefore, Optional.empty(), replay.conflicts(),
+                    return Computed.refused(new MergeResult(name, Outcome.CONFLICT, base, baseBefore, Optional.empty(), replay.conflicts(),
                             "replaying " + shortId(replay.conflictingCommit().orElse("?")) + " onto " + base + " conflicts in "
                                     + String.join(", ", replay.conflicts()) + "; nothing moved. Ask the agent to merge "
-                                    + base + " into its branch and resolve them, then merge again");
+                                    + base + " into its branch and resolve them, then merge again"));
                 }
-                merged = replay.tip().orElse(baseBefore);
+                return Computed.of(replay.tip().orElse(onto));
             }
             default -> {
-                MergePreview preview = git.mergeTree(baseBefore, head);
+                MergePreview preview = git.mergeTree(onto, head);
                 if (preview.isAlreadyMerged()) {
-                    return result(s, Outcome.ALREADY_MERGED, base, baseBefore, "the commits of '" + name + "' are already on " + base);
+                    return Computed.refused(result(s, Outcome.ALREADY_MERGED, base, baseBefore, "the commits of '" + name + "' are already on " + base));
                 }
                 if (!preview.isClean()) {
-                    return new MergeResult(name, Outcome.CONFLICT, base, baseBefore, Optional.empty(), preview.conflicts(),
+                    return Computed.refused(new MergeResult(name, Outcome.CONFLICT, base, baseBefore, Optional.empty(), preview.conflicts(),
                             "merging into " + base + " conflicts in " + String.join(", ", preview.conflicts())
                                     + "; nothing moved. Ask the agent to merge " + base + " into its branch and resolve them,"
-                                    + " then merge again");
+                                    + " then merge again"));
                 }
                 boolean squash = request.strategy() == dev.agentorchestrator.MergeStrategy.SQUASH;
-                List<String> parents = squash ? List.of(baseBefore) : List.of(baseBefore, head);
-                merged = git.commitTree(CommitRequest.of(preview.tree().orElseThrow(), parents,
-                        request.message().orElseGet(() -> defaultMessage(s, base, squash))));
+                List<String> parents = squash ? List.of(onto) : List.of(onto, head);
+                return Computed.of(git.commitTree(CommitRequest.of(preview.tree().orElseThrow(), parents,
+                        request.message().orElseGet(() -> defaultMessage(s, base, squash)))));
             }
         }
-        if (testResult) {
-            Optional<MergeResult> red = testMergeResult(s, base, baseBefore, merged);
-            if (red.isPresent()) {
-                return red.get();
-            }
-        }
+    }
+
+    /**
+     * Moves {@code base} from {@code baseBefore} to {@code merged}, which was computed (and, in the
+     * queue, tested) before: refused before the ref moves when a worktree with the base checked out
+     * has changes in the way; a compare-and-swap on the ref, so a concurrent change is reported and
+     * never overwritten; then those worktrees follow. The result is for {@code name}; {@code with}
+     * describes the batch it was tested in, for the message.
+     */
+    MergeResult advance(String name, MergeRequest request, String base, String baseBefore, String merged, String with) {
         List<Path> checkedOut = git.worktreesWithBranch(base);
         for (Path wt : checkedOut) {
             List<String> inTheWay = git.uncommittedChangesInTheWay(wt, baseBefore, merged);
             if (!inTheWay.isEmpty()) {
-                return result(s, Outcome.REFUSED_DIRTY_BASE, base, baseBefore, base + " is checked out in " + wt
-                        + ", which has uncommitted changes in files the merge changes: " + String.join(", ", inTheWay)
-                        + "; commit or stash them there, then merge again. Nothing moved.");
+                return new MergeResult(name, Outcome.REFUSED_DIRTY_BASE, base, baseBefore, Optional.empty(), List.of(), base
+                        + " is checked out in " + wt + ", which has uncommitted changes in files the merge changes: "
+                        + String.join(", ", inTheWay) + "; commit or stash them there, then merge again. Nothing moved.");
             }
         }
         try {
             git.updateBranch(base, merged, baseBefore);
         } catch (ConcurrentRefUpdateException e) {
-            return result(s, Outcome.CONCURRENT_UPDATE, base, baseBefore, e.getMessage()
+            return new MergeResult(name, Outcome.CONCURRENT_UPDATE, base, baseBefore, Optional.empty(), List.of(), e.getMessage()
                     + "; nothing was overwritten. Merge again to merge onto the new " + base);
         }
         List<String> stale = new ArrayList<>();
@@ -225,21 +264,29 @@ final class Merger {
                 + String.join("; ", stale) + " (run 'git checkout -f " + base + "' there)");
         return new MergeResult(name, Outcome.MERGED, base, baseBefore, Optional.of(merged), List.of(),
                 "merged into " + base + " as " + shortId(merged) + " (" + request.strategy().name().toLowerCase().replace('_', ' ')
-                        + ")" + followed);
+                        + ")" + with + followed);
     }
 
-    /** CI on the merged commit, in a temporary worktree of its own; the base moves only when it is green. */
-    private Optional<MergeResult> testMergeResult(SessionRecord s, String base, String baseBefore, String merged) {
+    /**
+     * CI on {@code merged}, in a temporary worktree of its own (removed afterwards, whatever
+     * happens); the output goes to the transcript of each feature in {@code features}.
+     */
+    CiResult testCommit(List<String> features, String base, String merged, int attempt) {
+        String stamp = Instant.now().toEpochMilli() + "-" + Long.toHexString(System.nanoTime() & 0xffffff);
         Path folder = git.workTree().resolveSibling(git.workTree().getFileName() + ".worktrees")
-                .resolve(".merge-test-" + Instant.now().toEpochMilli());
-        String branch = "agent-orchestrator/merge-test-" + Instant.now().toEpochMilli();
-        lifecycle.note(s.name(), "testing the merge result " + shortId(merged) + " in " + folder);
+                .resolve(MERGE_TEST_PREFIX + stamp);
+        String branch = "agent-orchestrator/merge-test-" + stamp;
+        for (String f : features) {
+            lifecycle.note(f, "testing the merge result " + shortId(merged) + (features.size() > 1 ? " (with "
+                    + String.join(", ", features) + ")" : "") + " in " + folder + (attempt > 1 ? ", again" : ""));
+            events.publish(new OrchestratorEvent.MergeTesting(lifecycle.now(), f, merged, features, attempt));
+        }
         CiResult result;
         try {
             Files.createDirectories(folder.getParent());
             git.createWorktree(WorktreeRequest.newBranch(folder, branch, merged));
-            result = ci.run(new CiRequest(s.name(), folder, merged, ciTimeout,
-                    line -> store.log(s.name()).append("merge ci: " + line)));
+            result = ci.run(new CiRequest(features.get(0), folder, merged, ciTimeout,
+                    line -> features.forEach(f -> store.log(f).append("merge ci: " + line))));
         } catch (java.io.IOException | RuntimeException e) {
             result = CiResult.builder(CiResult.Status.ERROR, merged).finishedAt(Instant.now())
                     .summary("the merge result could not be tested: " + e.getMessage()).build();
@@ -255,18 +302,39 @@ final class Merger {
                 log.warn("could not remove the merge-test worktree {}", folder, e);
             }
         }
-        events.publish(new OrchestratorEvent.CiFinished(Instant.now(), s.name(), result));
-        if (result.status().isGreen()) {
-            return Optional.empty();
+        for (String f : features) {
+            events.publish(new OrchestratorEvent.CiFinished(Instant.now(), f, result));
         }
-        reactor.followUp(s.name(), "merge-queue", "Your branch passes its tests alone, but merged into " + base
-                + " the tests fail: " + result.summary() + ". Merge " + base + " into your branch, fix what breaks, and commit.",
-                "the merge result's CI is red");
-        return Optional.of(result(s, Outcome.REFUSED_MERGE_RESULT_CI, base, baseBefore, "merged into " + base
-                + ", the tests fail (" + result.summary() + "); " + base + " did not move, and the agent was asked to fix it"));
+        return result;
     }
 
-    private MergeResult finish(String name, MergeResult r, MergeRequest request, boolean started) {
+    /** The folder name of a merge-test worktree begins with this (a restart removes the ones a killed engine left). */
+    static final String MERGE_TEST_PREFIX = ".merge-test-";
+
+    /**
+     * The feature whose merge result is red: its agent is sent the failing output (a
+     * {@code merge-queue} reaction), and the result says the base did not move.
+     */
+    MergeResult culprit(String name, String base, String baseBefore, CiResult red, String how) {
+        StringBuilder failures = new StringBuilder();
+        red.failures().forEach(f -> failures.append("- ").append(f.displayName()).append(": ").append(f.message()).append('\n'));
+        reactor.followUp(name, "merge-queue", "Your branch passes its tests alone, but merged into " + base
+                + how + " the tests fail: " + red.summary() + "."
+                + (failures.length() == 0 ? "" : "\nFailing tests:\n" + failures.toString().strip())
+                + (red.outputTail().isBlank() ? "" : "\nThe end of the test output:\n" + red.outputTail().strip())
+                + "\nMerge " + base + " into your branch, fix what breaks, and commit.", "the merge result's CI is red");
+        return new MergeResult(name, Outcome.REFUSED_MERGE_RESULT_CI, base, baseBefore, Optional.empty(), List.of(),
+                "merged into " + base + how + ", the tests fail (" + red.summary() + "); " + base
+                        + " did not move, and the agent was asked to fix it");
+    }
+
+    /**
+     * Ends a merge that began ({@code started}: the session is MERGING) or was refused before:
+     * MERGED (and cleaned up) or back to READY_TO_MERGE, a transcript line, the event; a conflict
+     * goes to the reactions (the optional {@code mergeConflictResolution}), and a follow-up they
+     * or the merge queue sent is queued as work.
+     */
+    MergeResult finish(String name, MergeResult r, MergeRequest request, boolean started) {
         if (started) {
             if (r.merged()) {
                 lifecycle.apply(name, Transition.MERGE_DONE, r.message(), b -> b.work(Session.Work.NONE));
@@ -278,10 +346,31 @@ final class Merger {
         }
         lifecycle.note(name, "merge: " + r.outcome() + ": " + r.message());
         events.publish(new OrchestratorEvent.MergeFinished(lifecycle.now(), name, r));
+        if (r.outcome() == Outcome.CONFLICT) {
+            reactor.react(name, dev.agentorchestrator.spi.Reaction.Kind.MERGE_CONFLICT, Optional.empty(),
+                    "merging " + lifecycle.get(name).branch() + " into " + r.baseBranch() + " conflicts in "
+                            + String.join(", ", r.conflicts()));
+        }
+        if (!r.merged()) {
+            wake.accept(name);
+        }
         return r;
     }
 
-    private void cleanUp(String name, MergeRequest request) {
+    /** Merges, one at a time, run under this monitor (the queue's runs too). */
+    Object monitor() {
+        return this;
+    }
+
+    GitRepository git() {
+        return git;
+    }
+
+    Lifecycle lifecycle() {
+        return lifecycle;
+    }
+
+    void cleanUp(String name, MergeRequest request) {
         SessionRecord s = lifecycle.get(name);
         Optional<Path> wt = s.worktree().filter(p -> git.findWorktree(p).isPresent());
         boolean removed = wt.isEmpty();
@@ -302,7 +391,7 @@ final class Merger {
         }
     }
 
-    private static MergeResult result(SessionRecord s, Outcome outcome, String base, String baseBefore, String why) {
+    static MergeResult result(SessionRecord s, Outcome outcome, String base, String baseBefore, String why) {
         return new MergeResult(s.name(), outcome, base, baseBefore, Optional.empty(), List.of(), why);
     }
 
@@ -315,7 +404,7 @@ final class Merger {
         return title + "\n\nTask: " + s.prompt() + (s.message().isBlank() ? "" : "\n\nLast word: " + s.message()) + "\n";
     }
 
-    private static String shortId(String commit) {
+    static String shortId(String commit) {
         return commit.substring(0, Math.min(7, commit.length()));
     }
 }

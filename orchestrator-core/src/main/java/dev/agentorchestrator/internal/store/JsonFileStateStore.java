@@ -31,6 +31,7 @@ import java.util.function.UnaryOperator;
  *   sessions/&lt;enc&gt;.json        {"schemaVersion":1,"session":{...}}, see {@link SessionJson}
  *   sessions/&lt;enc&gt;.json.bak    the record as it was before its last change: the last good copy
  *   logs/&lt;enc&gt;.log            the transcript, one line per entry
+ *   merge-queue.json           the merge queue, see {@link MergeQueueJson} (and its .bak)
  * </pre>
  * {@code <enc>} is the feature name encoded by {@link StoreFileNames}.
  *
@@ -60,6 +61,7 @@ public final class JsonFileStateStore implements StateStore {
 
     private final Path sessions;
     private final Path logs;
+    private final Path mergeQueue;
     private final StoreLock lock;
     private final Duration lockTimeout;
     private final AtomicFiles.BeforeRename beforeRename;
@@ -69,6 +71,7 @@ public final class JsonFileStateStore implements StateStore {
                                AtomicFiles.BeforeRename beforeRename) {
         this.sessions = sessions;
         this.logs = logs;
+        this.mergeQueue = sessions.resolveSibling("merge-queue.json");
         this.lock = lock;
         this.lockTimeout = lockTimeout;
         this.beforeRename = beforeRename;
@@ -182,6 +185,43 @@ public final class JsonFileStateStore implements StateStore {
         } catch (IOException e) {
             throw ioFailure("delete session '" + name + "' from", file, e);
         }
+    }
+
+    @Override
+    public List<dev.agentorchestrator.MergeQueueEntry> loadMergeQueue() {
+        ensureOpen();
+        Optional<byte[]> bytes = bytesOf(mergeQueue);
+        if (bytes.isEmpty()) {
+            return List.of();
+        }
+        try {
+            return MergeQueueJson.fromBytes(bytes.get());
+        } catch (DamagedFileException e) {
+            throw damaged(mergeQueue, e);
+        }
+    }
+
+    @Override
+    public void saveMergeQueue(List<dev.agentorchestrator.MergeQueueEntry> entries) {
+        ensureOpen();
+        Objects.requireNonNull(entries, "entries");
+        try (StoreLock.Held held = lock.acquire(lockTimeout)) {
+            Optional<byte[]> old = bytesOf(mergeQueue);
+            AtomicFiles.deleteLeftoverTemps(mergeQueue);
+            if (old.isPresent()) {
+                Path backup = backupOf(mergeQueue);
+                AtomicFiles.deleteLeftoverTemps(backup);
+                AtomicFiles.keepCopy(mergeQueue, backup, old.get());
+            }
+            AtomicFiles.write(mergeQueue, MergeQueueJson.toBytes(entries), beforeRename);
+        } catch (IOException e) {
+            throw ioFailure("store the merge queue in", mergeQueue, e);
+        }
+    }
+
+    /** The file that holds the merge queue. */
+    public Path mergeQueueFile() {
+        return mergeQueue;
     }
 
     @Override

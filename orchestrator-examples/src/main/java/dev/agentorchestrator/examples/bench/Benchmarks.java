@@ -25,7 +25,7 @@ import java.util.stream.Stream;
  * ./mvnw -q -pl orchestrator-examples exec:exec@benchmarks -Dbench.args="--only parallel,parsing"
  * </pre>
  * Options: {@code --out FILE} (the file to regenerate), {@code --only PARTS} (comma-separated:
- * parallel (parts 1 and 2), scale, memory, parsing, worktree; the other sections of an existing
+ * parallel (parts 1 and 2), scale, memory, parsing, worktree, forecast, merge-queue; the other sections of an existing
  * file are kept), {@code --quick} (tiny settings: N=1, W=0, few sessions, no JMH fork), {@code
  * --rounds R}, {@code --warmup R}, {@code --n 1,3,8,32}, {@code --work SECONDS}, {@code --sessions S},
  * {@code --output-mb MB}, {@code --dir FOLDER} (scratch folder, deleted afterwards).
@@ -46,7 +46,7 @@ public final class Benchmarks {
     }
 
     /** Sections whose figures another engineer's benchmark produces; the harness keeps a hook for them. */
-    private static final Set<String> HOOKS = Set.of("merge-queue");
+    private static final Set<String> HOOKS = Set.of();
 
     static final String COMMAND = "./mvnw -q install -DskipTests && ./mvnw -q -pl orchestrator-examples exec:exec@benchmarks";
 
@@ -127,6 +127,11 @@ public final class Benchmarks {
                         + " class alone with `exec:exec@worktree-benchmark` for the full 5,000-file repository).\n\n"
                         + WorktreeBenchmark.run(concat(args, "--dir", s.dir().resolve("worktree").toString())) + "\n"
                         + WORKTREE_NOTES;
+            }
+            case "merge-queue" -> {
+                return s.quick()
+                        ? new MergeQueueBenchmark(s.dir(), 4, 2, 0.2, 1).run()
+                        : new MergeQueueBenchmark(s.dir(), 10, 5, 3, 3).run();
             }
             default -> throw new IllegalArgumentException("no section " + id);
         }

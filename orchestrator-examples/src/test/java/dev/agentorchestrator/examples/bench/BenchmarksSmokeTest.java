@@ -31,7 +31,7 @@ class BenchmarksSmokeTest {
             assertTrue(doc.contains(open) && doc.contains(close), "section " + section.getKey());
             assertTrue(doc.contains("## " + section.getValue()), "title of " + section.getKey());
             String body = doc.substring(doc.indexOf(open), doc.indexOf(close));
-            if (!section.getKey().equals("forecast") && !section.getKey().equals("merge-queue")) {
+            if (!section.getKey().equals("forecast")) {
                 assertTrue(body.contains("| ---"), "a table in " + section.getKey() + ":\n" + body);
                 assertFalse(body.contains("NaN"), "no missing figure in " + section.getKey() + ":\n" + body);
             }
