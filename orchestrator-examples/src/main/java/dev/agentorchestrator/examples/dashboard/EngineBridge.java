@@ -16,8 +16,8 @@ import java.util.List;
  *
  * <ul>
  *   <li>the conflict forecast matrix ({@link #forecast}): the core's {@code forecast()} (wired);</li>
- *   <li>the merge queue ({@link #mergeQueue}: the ready sessions in {@code mergeAll()}'s order, until
- *       the engine keeps a stored queue), the merge action with a strategy ({@link #merge}) and
+ *   <li>the merge queue ({@link #mergeQueue}: the engine's stored queue, then the ready sessions
+ *       not queued), the merge action with a strategy ({@link #merge}) and
  *       {@link #mergeAll};</li>
  *   <li>running CI on request ({@link #runCi}): the core's {@code runCi} (wired);</li>
  *   <li>the failing tests of a CI run ({@link #ciFailures}): {@code CiResult.failures()};</li>
@@ -63,14 +63,23 @@ final class EngineBridge {
     }
 
     /**
-     * The merge queue as the page shows it: the sessions that are ready to merge (what
-     * {@code mergeAll()} would take, in its order) and any merge under way.
+     * The merge queue as the page shows it: the engine's stored queue in its order (priority, then
+     * arrival; each entry's state and what happened), then the sessions that are ready to merge
+     * and not queued (what {@code mergeAll()} would add).
      */
     static ObjectNode mergeQueue(Orchestrator orchestrator) {
         ObjectNode json = Responses.JSON.createObjectNode().put("available", true);
         var entries = json.putArray("entries");
+        java.util.Set<String> queued = new java.util.HashSet<>();
+        for (var e : orchestrator.status().mergeQueue()) {
+            queued.add(e.feature());
+            String detail = (e.priority() != 0 ? "priority " + e.priority() + (e.detail().isEmpty() ? "" : ", ") : "") + e.detail();
+            entries.addObject().put("session", e.feature()).put("state", e.state().name())
+                    .put("detail", detail.isEmpty() ? "queued" : detail);
+        }
         for (var s : orchestrator.sessions()) {
-            if (s.state() == dev.agentorchestrator.SessionState.READY_TO_MERGE || s.state() == dev.agentorchestrator.SessionState.MERGING) {
+            if (!queued.contains(s.name()) && (s.state() == dev.agentorchestrator.SessionState.READY_TO_MERGE
+                    || s.state() == dev.agentorchestrator.SessionState.MERGING)) {
                 entries.addObject().put("session", s.name()).put("state", s.state().name())
                         .put("detail", s.state() == dev.agentorchestrator.SessionState.MERGING ? "merging into " + s.baseBranch()
                                 : "into " + s.baseBranch() + s.lastCi().map(ci -> ", CI " + ci.status().name().toLowerCase()).orElse(""));
