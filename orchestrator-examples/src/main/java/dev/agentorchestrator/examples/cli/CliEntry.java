@@ -11,7 +11,11 @@ public final class CliEntry {
     private CliEntry() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws java.io.IOException {
+        if (args.length == 1 && args[0].equals(CdsTraining.ARGUMENT)) {
+            CdsTraining.run();
+            System.exit(ExitCodes.OK);
+        }
         int code = QuickCommands.run(args, java.nio.file.Path.of(""), System.out, System.err);
         if (code == QuickCommands.NOT_MINE) {
             code = Main.run(args);
