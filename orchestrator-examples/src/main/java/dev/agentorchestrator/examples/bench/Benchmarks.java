@@ -25,7 +25,7 @@ import java.util.stream.Stream;
  * ./mvnw -q -pl orchestrator-examples exec:exec@benchmarks -Dbench.args="--only parallel,parsing"
  * </pre>
  * Options: {@code --out FILE} (the file to regenerate), {@code --only PARTS} (comma-separated:
- * parallel (parts 1 and 2), scale, memory, parsing, worktree, forecast, merge-queue; the other sections of an existing
+ * parallel (parts 1 and 2), scale, memory, parsing, worktree, forecast, merge-queue, cli; the other sections of an existing
  * file are kept), {@code --quick} (tiny settings: N=1, W=0, few sessions, no JMH fork), {@code
  * --rounds R}, {@code --warmup R}, {@code --n 1,3,8,32}, {@code --work SECONDS}, {@code --sessions S},
  * {@code --output-mb MB}, {@code --dir FOLDER} (scratch folder, deleted afterwards).
@@ -43,6 +43,7 @@ public final class Benchmarks {
         SECTIONS.put("worktree", "6a. Worktree create and remove: JGit backend against the git binary");
         SECTIONS.put("forecast", "6b. Conflict forecast");
         SECTIONS.put("merge-queue", "6c. Merge queue");
+        SECTIONS.put("cli", "6d. CLI status against git status");
     }
 
     /** Sections whose figures another engineer's benchmark produces; the harness keeps a hook for them. */
@@ -133,8 +134,17 @@ public final class Benchmarks {
                         ? new MergeQueueBenchmark(s.dir(), 4, 2, 0.2, 1).run()
                         : new MergeQueueBenchmark(s.dir(), 10, 5, 3, 3).run();
             }
+            case "cli" -> {
+                return cliStatus(s);
+            }
             default -> throw new IllegalArgumentException("no section " + id);
         }
+    }
+
+    /** Section 6d: 10 sessions, a 1,000-file repository, 11 rounds (quick: 50 files, 1 round). */
+    private static String cliStatus(Settings s) throws Exception {
+        Path dir = Files.createDirectories(s.dir().resolve("cli"));
+        return s.quick() ? new CliStatusBenchmark(dir, 50, 10, 1, 0).run() : new CliStatusBenchmark(dir, 1000, 10, 11, 1).run();
     }
 
     private static String[] concat(String[] a, String... b) {

@@ -97,8 +97,16 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         return ExitCodes.FAILURE;
     }
 
+    /** Runs the command line and returns the exit code. */
+    public static int run(String[] args) {
+        return commandLine().execute(args);
+    }
+
+    /**
+     * The full command line for every command. The jar starts at {@link CliEntry} instead, which
+     * answers the common forms of status and list before picocli is loaded.
+     */
     public static void main(String[] args) {
-        int code = commandLine().execute(args);
-        System.exit(code);
+        System.exit(run(args));
     }
 }

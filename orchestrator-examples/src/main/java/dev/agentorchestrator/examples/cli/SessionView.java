@@ -3,15 +3,16 @@ package dev.agentorchestrator.examples.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.agentorchestrator.CiResult;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
 import dev.agentorchestrator.OrchestratorEvent;
 import dev.agentorchestrator.Session;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
- * The command line's JSON shape of a session ({@code status --json}, the control API). Written
- * field by field rather than by serialising the record, so that it stays stable when the record
- * changes, and documented in docs/cli.md.
+ * The command line's JSON shape of a session ({@code status --json}, the control API) as a tree,
+ * and of an event. The session's fields are written by {@link SessionJsonWriter}.
  */
 public final class SessionView {
 
@@ -22,46 +23,14 @@ public final class SessionView {
     }
 
     public static ObjectNode toJson(Session s) {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("name", s.name());
-        n.put("state", s.state().name());
-        n.put("settled", s.state().isSettled() && s.pendingPrompts().isEmpty());
-        n.put("message", s.message());
-        n.put("prompt", s.prompt());
-        n.put("agent", s.agent());
-        n.put("branch", s.branch());
-        n.put("baseBranch", s.baseBranch());
-        n.put("worktree", s.worktree().map(Object::toString).orElse(null));
-        ArrayNode deps = n.putArray("dependsOn");
-        s.dependsOn().forEach(deps::add);
-        n.put("agentSessionId", s.agentSessionId().orElse(null));
-        ObjectNode progress = n.putObject("progress");
-        progress.put("completed", s.progress().completed());
-        progress.put("total", s.progress().total());
-        progress.put("currentTask", s.progress().currentTask());
-        n.put("costUsd", s.costUsd());
-        n.put("turns", s.turns());
-        if (s.lastCi().isPresent()) {
-            CiResult ci = s.lastCi().get();
-            ObjectNode c = n.putObject("ci");
-            c.put("status", ci.status().name());
-            c.put("commit", ci.commit());
-            c.put("passed", ci.passed());
-            c.put("failed", ci.failed());
-            c.put("skipped", ci.skipped());
-            c.put("durationMillis", ci.duration().toMillis());
-            c.put("finishedAt", ci.finishedAt().toString());
-            c.put("summary", ci.summary());
-        } else {
-            n.putNull("ci");
+        // One definition of the shape, the streaming writer below (which status uses without data
+        // binding); the control API gets it as a tree through a token buffer.
+        try (TokenBuffer buffer = new TokenBuffer(JSON, false)) {
+            SessionJsonWriter.write(buffer, s);
+            return JSON.readTree(buffer.asParser());
+        } catch (IOException e) {
+            throw new UncheckedIOException("a session could not be turned into JSON", e);
         }
-        n.put("pendingPrompts", s.pendingPrompts().size());
-        n.put("attention", s.attention());
-        n.put("needsAttention", s.needsAttention());
-        n.put("createdAt", s.createdAt().toString());
-        n.put("updatedAt", s.updatedAt().toString());
-        n.put("lastActivityAt", s.lastActivityAt().toString());
-        return n;
     }
 
     public static ArrayNode toJson(List<Session> sessions) {

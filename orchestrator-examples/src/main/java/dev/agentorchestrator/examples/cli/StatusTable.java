@@ -23,8 +23,7 @@ public final class StatusTable {
         for (int i = 0; i < sessions.size(); i++) {
             Session s = sessions.get(i);
             String progress = s.progress().total() == 0 ? "-" : s.progress().completed() + "/" + s.progress().total();
-            String ci = s.lastCi().map(r -> r.status().name().toLowerCase(java.util.Locale.ROOT)
-                    + (r.failed() > 0 ? " (" + r.failed() + " failed)" : "")).orElse("-");
+            String ci = s.lastCi().isPresent() ? ci(s.lastCi().get()) : "-";
             String message = s.message().replace('\n', ' ');
             if (!s.attention().isEmpty()) {
                 // Attention outranks the message: it is why a person must look now.
@@ -36,7 +35,7 @@ public final class StatusTable {
             if (message.length() > 70) {
                 message = message.substring(0, 67) + "...";
             }
-            rows[i] = new String[] {s.name(), s.state().name(), progress, ci, String.format(java.util.Locale.ROOT, "$%.2f", s.costUsd()),
+            rows[i] = new String[] {s.name(), s.state().name(), progress, ci, dollars(s.costUsd()),
                 Integer.toString(s.turns()), ago(s.lastActivityAt(), now), age(s.createdAt(), now), message};
         }
         int[] width = new int[header.length];
@@ -83,6 +82,20 @@ public final class StatusTable {
             overlaps = List.copyOf(overlaps);
             java.util.Objects.requireNonNull(forecast, "forecast");
         }
+    }
+
+    private static String ci(dev.agentorchestrator.CiResult r) {
+        return r.status().name().toLowerCase(java.util.Locale.ROOT) + (r.failed() > 0 ? " (" + r.failed() + " failed)" : "");
+    }
+
+    /**
+     * {@code $1.25}: by hand, because {@code String.format} loads the locale data, a noticeable
+     * part of a quick command's start-up.
+     */
+    static String dollars(double amount) {
+        long cents = Math.round(amount * 100);
+        long rest = cents % 100;
+        return "$" + cents / 100 + (rest < 10 ? ".0" : ".") + rest;
     }
 
     private static void append(StringBuilder out, String[] row, int[] width) {

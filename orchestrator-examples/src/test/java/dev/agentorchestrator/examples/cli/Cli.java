@@ -27,6 +27,8 @@ final class Cli {
 
     private final Path workingDirectory;
     private final Map<String, String> environment = new HashMap<>();
+    /** A main class to start instead of the jar's own entry point, or null. */
+    private String mainClass;
 
     Cli(Path workingDirectory) {
         this.workingDirectory = workingDirectory;
@@ -39,6 +41,15 @@ final class Cli {
                     + " which builds it in the package phase");
         }
         return Path.of(jar);
+    }
+
+    /**
+     * Starts the commands at {@link Main} (the full command line for every command) rather than at
+     * the jar's entry point, which answers the common forms of status and list itself.
+     */
+    Cli throughMain() {
+        mainClass = Main.class.getName();
+        return this;
     }
 
     Cli env(String name, String value) {
@@ -100,8 +111,8 @@ final class Cli {
 
     /** Starts a command with {@code input} on its standard input (then closed). */
     Running startWithInput(String input, String... args) {
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
-                "-jar", jar().toString()));
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto"));
+        command.addAll(mainClass == null ? List.of("-jar", jar().toString()) : List.of("-cp", jar().toString(), mainClass));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(workingDirectory.toFile());
         pb.environment().putAll(environment);

@@ -7,6 +7,7 @@ import dev.agentorchestrator.examples.cli.CoordinationView;
 import dev.agentorchestrator.examples.cli.ExitCodes;
 import dev.agentorchestrator.examples.cli.RepositoryLayout;
 import dev.agentorchestrator.examples.cli.StatusTable;
+import dev.agentorchestrator.examples.cli.StoredSessions;
 import dev.agentorchestrator.examples.cli.config.OrchestratorConfig;
 import dev.agentorchestrator.examples.cli.engine.EngineClient;
 import dev.agentorchestrator.spi.SessionRecord;
@@ -34,8 +35,15 @@ final class Context {
         return OrchestratorConfig.loadOrDefaults(layout.configFile()).withEnvironment(System.getenv());
     }
 
-    /** Every stored session, read from the state store without an engine. */
+    /**
+     * Every stored session, read without an engine: by the quick reader, or by the state store
+     * when a record needs it (the store reports a damaged one).
+     */
     static List<Session> sessions(RepositoryLayout layout) {
+        Optional<List<Session>> quick = StoredSessions.read(layout.commonGitDir());
+        if (quick.isPresent()) {
+            return quick.get();
+        }
         try (StateStore store = StateStores.jsonFiles(layout.commonGitDir())) {
             return store.loadAll().stream().map(SessionRecord::view).toList();
         }

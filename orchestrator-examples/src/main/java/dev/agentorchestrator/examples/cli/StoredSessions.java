@@ -1,0 +1,234 @@
+package dev.agentorchestrator.examples.cli;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.agentorchestrator.CiResult;
+import dev.agentorchestrator.Session;
+import dev.agentorchestrator.SessionState;
+import dev.agentorchestrator.TaskProgress;
+import dev.agentorchestrator.TestFailure;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The stored sessions read for {@code status} and {@code list} with Jackson's streaming parser
+ * alone, without the state store, Jackson's data binding or anything of the engine: a command
+ * that only reads must start about as fast as {@code git status} (see docs/benchmarks.md).
+ *
+ * <p>This is a reader for the happy case only. The state store owns the file format and its
+ * error messages (a damaged record names its {@code .bak}); whenever anything here is not as
+ * expected (another schema version, a missing field, a duplicate key, unreadable JSON) {@link
+ * #read} answers empty and the caller reads through the store, which reports the problem. So a
+ * record is never shown here that the store would refuse.
+ */
+public final class StoredSessions {
+
+    private static final JsonFactory JSON = new JsonFactory();
+    /** The schema of {@code SessionJson} in the core that this reader understands. */
+    private static final int SCHEMA = 2;
+
+    /** The store's order. A class rather than a lambda: the first lambda costs a quick command several milliseconds. */
+    private static final Comparator<Session> BY_CREATION = new Comparator<>() {
+        @Override
+        public int compare(Session a, Session b) {
+            int byTime = a.createdAt().compareTo(b.createdAt());
+            return byTime != 0 ? byTime : a.name().compareTo(b.name());
+        }
+    };
+
+    private StoredSessions() {
+    }
+
+    /**
+     * Every session stored under {@code commonGitDir}, ordered like the store orders them (by
+     * creation time, then name); empty when some record needs the store's own reader.
+     */
+    public static Optional<List<Session>> read(Path commonGitDir) {
+        Path folder = commonGitDir.resolve("agent-orchestrator").resolve("sessions");
+        if (!Files.isDirectory(folder)) {
+            return Optional.of(List.of());
+        }
+        List<Session> sessions = new ArrayList<>();
+        // Filtered by hand rather than by a glob, which would compile a regular expression.
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(folder)) {
+            for (Path file : files) {
+                if (!file.getFileName().toString().endsWith(".json")) {
+                    continue;
+                }
+                byte[] bytes;
+                try {
+                    bytes = Files.readAllBytes(file);
+                } catch (NoSuchFileException removedMeanwhile) {
+                    continue;
+                }
+                Optional<Session> session = parse(bytes);
+                if (session.isEmpty()) {
+                    return Optional.empty();
+                }
+                sessions.add(session.get());
+            }
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        sessions.sort(BY_CREATION);
+        return Optional.of(List.copyOf(sessions));
+    }
+
+    /** One record's session, or empty when it is not a well-formed record of the known schema. */
+    static Optional<Session> parse(byte[] bytes) {
+        try (JsonParser p = JSON.createParser(bytes)) {
+            Object root = value(p, p.nextToken());
+            if (p.nextToken() != null || !(root instanceof Map<?, ?> file) || !(file.get("schemaVersion") instanceof Long v)
+                    || v != SCHEMA) {
+                return Optional.empty();
+            }
+            return Optional.of(session(new Fields(file.get("session"))));
+        } catch (IOException | RuntimeException notForThisReader) {
+            return Optional.empty();
+        }
+    }
+
+    private static Session session(Fields f) {
+        Fields progress = f.object("progress");
+        Optional<CiResult> lastCi = f.has("lastCi") ? Optional.of(ciResult(f.object("lastCi"))) : Optional.empty();
+        return new Session(f.text("name"), f.text("prompt"), f.text("baseBranch"), f.text("branch"),
+                f.optionalPath("worktree"), f.strings("dependsOn"), f.text("agent"),
+                SessionState.valueOf(f.text("state")), f.text("message"), Session.Work.valueOf(f.text("work")),
+                !f.text("halt").equals("NONE"), f.optionalText("agentSessionId"),
+                new TaskProgress(progress.integer("completed"), progress.integer("total"), progress.text("currentTask")),
+                f.number("costUsd"), f.integer("turns"), lastCi, f.strings("pendingPrompts"),
+                f.optionalText("attention").orElse(""), Instant.parse(f.text("createdAt")), Instant.parse(f.text("updatedAt")),
+                Instant.parse(f.text("lastActivityAt")), f.longValue("revision"));
+    }
+
+    private static CiResult ciResult(Fields c) {
+        List<TestFailure> failures = new ArrayList<>();
+        for (Fields t : c.has("failures") ? c.objects("failures") : List.<Fields>of()) {
+            failures.add(new TestFailure(t.text("name"), t.text("className"), TestFailure.Kind.valueOf(t.text("kind")),
+                    t.text("message"), t.text("detail")));
+        }
+        return new CiResult(CiResult.Status.valueOf(c.text("status")), c.text("commit"), c.integer("passed"), c.integer("failed"),
+                c.has("errored") ? c.integer("errored") : 0, c.integer("skipped"), Duration.parse(c.text("duration")),
+                Instant.parse(c.text("finishedAt")), c.text("summary"), failures, c.has("notes") ? c.strings("notes") : List.of(),
+                c.optionalText("outputTail").orElse(""), c.optionalPath("logFile"));
+    }
+
+    /** A JSON value as maps, lists, strings, longs, doubles, booleans and null; a duplicate key fails. */
+    private static Object value(JsonParser p, JsonToken token) throws IOException {
+        if (token == null) {
+            throw new IOException("the file ends early");
+        }
+        switch (token) {
+            case START_OBJECT -> {
+                Map<String, Object> object = new HashMap<>();
+                for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+                    String key = p.currentName();
+                    if (object.containsKey(key)) {
+                        throw new IOException("duplicate key " + key);
+                    }
+                    object.put(key, value(p, p.nextToken()));
+                }
+                return object;
+            }
+            case START_ARRAY -> {
+                List<Object> array = new ArrayList<>();
+                for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+                    array.add(value(p, t));
+                }
+                return array;
+            }
+            case VALUE_STRING -> {
+                return p.getText();
+            }
+            case VALUE_NUMBER_INT -> {
+                return p.getLongValue();
+            }
+            case VALUE_NUMBER_FLOAT -> {
+                return p.getDoubleValue();
+            }
+            case VALUE_TRUE, VALUE_FALSE -> {
+                return token == JsonToken.VALUE_TRUE;
+            }
+            case VALUE_NULL -> {
+                return null;
+            }
+            default -> throw new IOException("unexpected " + token);
+        }
+    }
+
+    /** Typed access to one object's fields; anything missing or of another type throws, and the store takes over. */
+    private record Fields(Map<?, ?> map) {
+
+        Fields(Object value) {
+            this((Map<?, ?>) value);
+        }
+
+        boolean has(String key) {
+            return map.get(key) != null;
+        }
+
+        private Object required(String key) {
+            Object value = map.get(key);
+            if (value == null) {
+                throw new IllegalArgumentException(key + " is missing");
+            }
+            return value;
+        }
+
+        String text(String key) {
+            return (String) required(key);
+        }
+
+        Optional<String> optionalText(String key) {
+            return has(key) ? Optional.of(text(key)) : Optional.empty();
+        }
+
+        Optional<Path> optionalPath(String key) {
+            return has(key) ? Optional.of(Path.of(text(key))) : Optional.empty();
+        }
+
+        long longValue(String key) {
+            return (Long) required(key);
+        }
+
+        int integer(String key) {
+            return Math.toIntExact(longValue(key));
+        }
+
+        double number(String key) {
+            return ((Number) required(key)).doubleValue();
+        }
+
+        Fields object(String key) {
+            return new Fields(required(key));
+        }
+
+        List<String> strings(String key) {
+            List<String> out = new ArrayList<>();
+            for (Object item : (List<?>) required(key)) {
+                out.add((String) item);
+            }
+            return out;
+        }
+
+        List<Fields> objects(String key) {
+            List<Fields> out = new ArrayList<>();
+            for (Object item : (List<?>) required(key)) {
+                out.add(new Fields(item));
+            }
+            return out;
+        }
+    }
+}
