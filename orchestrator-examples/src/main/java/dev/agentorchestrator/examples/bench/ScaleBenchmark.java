@@ -139,9 +139,7 @@ final class ScaleBenchmark {
                     + " | %s, p99 %.1f | | |%n", latency.format(1), p99));
             statusFigures(o, out);
         }
-        out.append("\n**CLI `status` in a fresh process: TODO.** The command line is built by another engineer"
-                + " (no `orchestrator-examples/.../examples/cli` yet); its figure goes here, against a fresh JVM"
-                + " that only prints \"hello\" as the baseline. Hook: `ScaleBenchmark.cliStatusFigure` (not yet written).\n");
+        out.append("\nThe CLI's `status` in a fresh process is section 6d, against `git status` on the same repository.\n");
         return out.toString();
     }
 
