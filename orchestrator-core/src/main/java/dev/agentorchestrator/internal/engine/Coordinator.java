@@ -144,7 +144,8 @@ final class Coordinator implements AutoCloseable {
         Map<String, Set<String>> touched = new ConcurrentHashMap<>();
         for (SessionRecord r : live) {
             Set<String> files = new TreeSet<>();
-            git.changedFiles(r.branch(), r.baseBranch()).forEach(f -> files.add(f.path()));
+            // Issue 17: a stacked session's branch holds its dependency's commits too; only its own changes count.
+            git.changedFiles(r.branch(), r.stackedOn().orElse(r.baseBranch())).forEach(f -> files.add(f.path()));
             Optional<Path> wt = r.worktree().filter(Files::isDirectory);
             if (wt.isPresent() && git.findWorktree(wt.get()).isPresent()) {
                 git.uncommittedChanges(wt.get()).stream().map(ChangedFile::path).forEach(files::add);

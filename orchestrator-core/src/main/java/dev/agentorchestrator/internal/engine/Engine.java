@@ -75,6 +75,7 @@ public final class Engine implements Orchestrator {
     private final ExecutorService workers;
     private final ExecutorService ownedListenerExecutor;
     private final Coordinator coordinator;
+    private final Stacker stacker;
     private final Merger merger;
     private final java.util.concurrent.ScheduledExecutorService watch;
     private final AutoCloseable notifications;
@@ -132,8 +133,9 @@ public final class Engine implements Orchestrator {
                 .maxWaitDuration(config.ciTimeout().multipliedBy(10)).fairCallHandlingStrategyEnabled(true).build());
         Reactor reactor = new Reactor(config.reactions(), config.maxReactionAttempts(), lifecycle, events);
         this.merger = new Merger(lifecycle, git, events, ci, config.ciTimeout(), store, reactor, config.testMergeResults());
+        this.stacker = new Stacker(git, lifecycle, events, scheduler);
         runner.pipeline(Pipeline.assemble(config, lifecycle, provisioner, git, store, agents, events, retries,
-                limiters.timeLimiter("agent-turn"), ci, ciSlots, reactor));
+                limiters.timeLimiter("agent-turn"), ci, ciSlots, reactor, stacker));
         scheduler.dispatchTo(runner::start);
         this.coordinator = new Coordinator(git, lifecycle, events, config.overlapPolicy(), this::prompt);
         this.notifications = NotificationBridge.start(events, this::status, config.notifiers());
@@ -284,6 +286,11 @@ public final class Engine implements Orchestrator {
                             + "', which is not a session of this repository. Add '" + dep + "' first.");
                 }
             }
+            // Issue 17: a stored session may still name a removed feature; adding it back must not close a cycle.
+            DependencyGraph graph = new DependencyGraph();
+            lifecycle.all().forEach(r -> graph.add(r.name(), r.dependsOn().stream().filter(d -> lifecycle.find(d).isPresent()
+                    || d.equals(name)).toList()));
+            graph.add(name, feature.dependsOn()).check();
             provisioner.checkAvailable(name);
             String base = feature.baseBranch().orElse(defaultBase);
             if (git.resolve(base).isEmpty()) {
@@ -298,7 +305,8 @@ public final class Engine implements Orchestrator {
             AgentLauncher agent = agents.forNewFeature(name, feature.agent());
             WorktreeSetup setup = feature.setup().orElse(config.setup());
             SessionRecord created = lifecycle.create(SessionRecord.queued(name, feature.prompt(), base,
-                    provisioner.branchFor(name), feature.dependsOn(), agent.name(), agent.settings(), setup, lifecycle.now()));
+                    provisioner.branchFor(name), feature.dependsOn(), feature.dependencyMode(), agent.name(), agent.settings(), setup,
+                    lifecycle.now()));
             scheduler.enqueue(name);
             return created.view();
         }
@@ -578,6 +586,7 @@ public final class Engine implements Orchestrator {
         workers.shutdown();
         watch.shutdownNow();
         coordinator.close();
+        stacker.close();
         try {
             workers.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

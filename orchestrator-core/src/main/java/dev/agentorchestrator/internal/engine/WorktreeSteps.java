@@ -22,11 +22,19 @@ final class WorktreeSteps {
         private final Lifecycle lifecycle;
         private final WorktreeProvisioner provisioner;
         private final GitRepository git;
+        private final java.util.function.Function<SessionRecord, java.util.Optional<String>> startPoint;
 
         Provision(Lifecycle lifecycle, WorktreeProvisioner provisioner, GitRepository git) {
+            this(lifecycle, provisioner, git, r -> java.util.Optional.empty());
+        }
+
+        /** {@code startPoint}: the commit a new branch starts at instead of the base (issue 17: a stacked feature's dependency). */
+        Provision(Lifecycle lifecycle, WorktreeProvisioner provisioner, GitRepository git,
+                  java.util.function.Function<SessionRecord, java.util.Optional<String>> startPoint) {
             this.lifecycle = lifecycle;
             this.provisioner = provisioner;
             this.git = git;
+            this.startPoint = startPoint;
         }
 
         @Override
@@ -48,9 +56,11 @@ final class WorktreeSteps {
             }
             if (!hasWorktree(r)) {
                 boolean again = git.branchExists(r.branch());
+                SessionRecord provisioned = r;
+                java.util.Optional<String> start = again ? java.util.Optional.empty() : startPoint.apply(provisioned);
                 Path made;
                 try {
-                    made = provisioner.makeFor(r);
+                    made = provisioner.makeFor(r, start);
                 } catch (GitException e) {
                     work.fail("could not make the worktree: " + e.getMessage());
                     return;
@@ -59,7 +69,12 @@ final class WorktreeSteps {
                     lifecycle.note(r.name(), "the worktree was gone; made it again at " + made + " on branch " + r.branch()
                             + " at " + git.resolve(r.branch()).orElse("?"));
                 }
-                lifecycle.update(r.name(), b -> b.worktree(made).setupDone(false));
+                lifecycle.update(provisioned.name(), b -> start.isEmpty() ? b.worktree(made).setupDone(false)
+                        : b.worktree(made).setupDone(false).stackedOn(start.get()));
+                if (start.isPresent()) {
+                    lifecycle.note(provisioned.name(), "stacked: the branch starts on " + start.get()
+                            + ", the head of its dependency " + provisioned.dependsOn());
+                }
             }
             chain.proceed();
         }
