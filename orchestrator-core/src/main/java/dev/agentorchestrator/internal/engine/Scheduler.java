@@ -51,8 +51,9 @@ final class Scheduler {
         this.events = events;
         // Issue 17: a dependency that merges, or a stacked one that gets its branch, may let queued work start.
         events.subscribe(e -> {
-            if (e instanceof OrchestratorEvent.StateChanged c && c.from() != c.to()) {
-                pump();
+            if (e instanceof OrchestratorEvent.StateChanged c && c.from() != c.to()
+                    || e instanceof OrchestratorEvent.SessionUpdated u && !u.snapshot().isHeld() && isQueued(u.session())) {
+                pump(); // the second: a hold was lifted (HOLD overlap policy)
             }
         });
     }
@@ -67,6 +68,10 @@ final class Scheduler {
             queue.add(name);
         }
         pump();
+    }
+
+    private synchronized boolean isQueued(String name) {
+        return queue.contains(name);
     }
 
     synchronized boolean cancel(String name) {
