@@ -506,6 +506,12 @@ public final class Engine implements Orchestrator {
     }
 
     @Override
+    public dev.agentorchestrator.Plan plan(List<Feature> features) {
+        Objects.requireNonNull(features, "features");
+        return new Planner(lifecycle, coordinator).plan(features);
+    }
+
+    @Override
     public Events events() {
         return events;
     }
