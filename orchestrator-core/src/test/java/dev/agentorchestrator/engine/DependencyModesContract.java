@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.agentorchestrator.DependencyMode;
 import dev.agentorchestrator.Feature;
+import dev.agentorchestrator.MergeRequest;
+import dev.agentorchestrator.MergeStrategy;
 import dev.agentorchestrator.Orchestrator;
 import dev.agentorchestrator.Session;
 import dev.agentorchestrator.StatusSnapshot;
@@ -102,7 +104,8 @@ public abstract class DependencyModesContract {
             assertTrue(transcript(f, "ui").contains("replayed 1 commit(s) of this session onto it"), transcript(f, "ui"));
             assertEquals(READY_TO_MERGE, o.await("ui", Duration.ofSeconds(60)).state(), "CI ran again on the new head");
 
-            assertTrue(o.merge("api").merged());
+            // Squashed, the dependency's commits are not on main: ui's own commit must be replayed onto main.
+            assertTrue(o.merge(MergeRequest.of("api").withStrategy(MergeStrategy.SQUASH)).merged());
             Await.until("ui moves onto main after api merged", Duration.ofSeconds(60), () -> isAncestor(f, "main", "feature/ui")
                     && o.status().isSettled("ui"));
             assertEquals("write ui.txt", f.git("log", "--format=%s", "main..feature/ui"), "only its own commit is left on top");

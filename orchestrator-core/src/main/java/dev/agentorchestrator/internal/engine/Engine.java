@@ -134,6 +134,7 @@ public final class Engine implements Orchestrator {
         Reactor reactor = new Reactor(config.reactions(), config.maxReactionAttempts(), lifecycle, events);
         this.merger = new Merger(lifecycle, git, events, ci, config.ciTimeout(), store, reactor, config.testMergeResults());
         this.stacker = new Stacker(git, lifecycle, events, scheduler);
+        runner.onWorkEnd(stacker::beforeWorkEnds, stacker::afterWorkEnded);
         runner.pipeline(Pipeline.assemble(config, lifecycle, provisioner, git, store, agents, events, retries,
                 limiters.timeLimiter("agent-turn"), ci, ciSlots, reactor, stacker));
         scheduler.dispatchTo(runner::start);

@@ -95,6 +95,20 @@ final class Stacker implements AutoCloseable {
         };
     }
 
+    /** Before a session's work ends: its stacked dependents at rest that must follow it are queued now. */
+    void beforeWorkEnds(String name) {
+        for (SessionRecord r : lifecycle.all()) {
+            if (r.dependencyMode() == DependencyMode.STACKED && r.dependsOn().contains(name)) {
+                queueIfBehind(r.name());
+            }
+        }
+    }
+
+    /** After a stacked session's work ended: a replay put off while it was busy is queued now. */
+    void afterWorkEnded(String name) {
+        lifecycle.find(name).filter(r -> r.dependencyMode() == DependencyMode.STACKED).ifPresent(r -> queueIfBehind(name));
+    }
+
     private void onEvent(OrchestratorEvent e) {
         if (!(e instanceof OrchestratorEvent.StateChanged || e instanceof OrchestratorEvent.SessionUpdated)) {
             return;
@@ -126,6 +140,9 @@ final class Stacker implements AutoCloseable {
 
     /** Queues work for a session at rest whose dependency moved; the restack step does the rest. */
     private void queueIfBehind(String name) {
+        if (settleOnBaseWithoutReplay(name)) {
+            return;
+        }
         Optional<SessionRecord> found = lifecycle.find(name);
         if (found.isEmpty() || !AT_REST.contains(found.get().state()) || found.get().work() != Session.Work.NONE
                 || !needsRestack(found.get())) {
@@ -136,6 +153,32 @@ final class Stacker implements AutoCloseable {
         if (after.work() == Session.Work.QUEUED) {
             scheduler.enqueue(name);
         }
+    }
+
+    /**
+     * After the dependency merged with its commits (a merge commit or a fast-forward), the commit
+     * the session sits on is in the base: its own commits already are on the base line, so only
+     * the record changes; nothing moves and no work is queued (which would race a merge queue that
+     * merges the session right after its dependency). A squashed or rebased dependency needs the replay.
+     */
+    private boolean settleOnBaseWithoutReplay(String name) {
+        Optional<SessionRecord> r = lifecycle.find(name);
+        if (r.isEmpty() || r.get().stackedOn().isEmpty()) {
+            return false;
+        }
+        Optional<Target> t = target(r.get()).filter(Target::onBase);
+        if (t.isEmpty() || !containsCommit(t.get().commit(), r.get().stackedOn().get())) {
+            return false;
+        }
+        String sitsOn = r.get().stackedOn().get();
+        SessionRecord after = lifecycle.change(name, "", c -> c.stackedOn().filter(sitsOn::equals).isPresent()
+                ? c.toBuilder().stackedOn(null) : c.toBuilder());
+        if (after.stackedOn().isEmpty()) {
+            told.remove(name);
+            lifecycle.note(name, t.get().description() + " with the commit this branch sits on, so its own commits are on"
+                    + " the base line already: no longer stacked");
+        }
+        return true;
     }
 
     private boolean needsRestack(SessionRecord r) {
@@ -189,8 +232,8 @@ final class Stacker implements AutoCloseable {
             told.remove(name);
             return;
         }
-        if (r.stackedOn().isEmpty()) {
-            return; // stacked on the base already (the dependency merged earlier); an ordinary branch now
+        if (r.stackedOn().isEmpty() || settleOnBaseWithoutReplay(name)) {
+            return; // on the base line already (the dependency merged with the commit it sits on): an ordinary branch now
         }
         List<ChangedFile> dirty = git.uncommittedChanges(worktree.get()).stream()
                 .filter(f -> !r.setup().copyFiles().contains(f.path())).toList();

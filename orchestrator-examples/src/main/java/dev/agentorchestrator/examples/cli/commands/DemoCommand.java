@@ -70,7 +70,7 @@ public final class DemoCommand implements Callable<Integer> {
                 .feature("auth-api", "Implement JWT authentication with refresh tokens")
                 .feature("dashboard-ui", "Build an analytics dashboard with charts. ASK before adding tests.")
                 .feature("payments", "Add a payments module")
-                .feature(Feature.builder("audit-log", "Record every payment in an audit log").dependsOn("payments").build())
+                .feature(Feature.builder("audit-log", "Record every payment in an audit log").stackedOn("payments").build())
                 .start()) {
             boolean answered = false;
             long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
