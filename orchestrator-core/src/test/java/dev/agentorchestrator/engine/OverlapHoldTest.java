@@ -27,15 +27,7 @@ class OverlapHoldTest {
     @Test
     void theLaterSessionWaitsBeforeItsNextTurnAndResumesWhenTheOverlapClears() throws Exception {
         EngineFixture f = new EngineFixture(tmp);
-        // Edits src/app.txt, waits for its gate, commits; a follow-up "second" writes a file of its own.
-        String agent = String.join("\n",
-                "echo SESSION h-$(basename \"$PWD\")",
-                "c='-c user.name=A -c user.email=a@example.invalid'",
-                "if [ \"$1\" = second ]; then echo 2 > second.txt; git add second.txt; git $c commit -q -m second; echo done; exit 0; fi",
-                "printf '%s\\n' \"$1\" > src/app.txt",
-                "while [ ! -f '" + tmp + "/gate-'\"$(basename \"$PWD\")\" ]; do sleep 0.05; done",
-                "git add src/app.txt; git $c commit -q -m \"edit: $1\"",
-                "echo done");
+        String agent = gatedAgent();
         try (Orchestrator o = f.builder().agent(ScriptAgent.of(agent)).overlapPolicy(OverlapPolicy.HOLD).maxParallelSessions(2)
                 .feature("first", "version one").feature("later", "version two").start()) {
             Await.until("both agents edit the file", Duration.ofSeconds(60), () -> o.sessions().stream().allMatch(s ->
@@ -63,6 +55,37 @@ class OverlapHoldTest {
             assertFalse(after.isHeld(), after.attention());
             assertTrue(Files.exists(after.worktree().orElseThrow().resolve("second.txt")), "the held turn ran after the release");
         }
+    }
+
+    @Test
+    void aPersonReleasesAHeldSessionByPromptingItAndItIsNotHeldAgainForTheSameOverlap() throws Exception {
+        EngineFixture f = new EngineFixture(tmp);
+        try (Orchestrator o = f.builder().agent(ScriptAgent.of(gatedAgent())).overlapPolicy(OverlapPolicy.HOLD)
+                .maxParallelSessions(2).feature("first", "version one").feature("later", "version two").start()) {
+            Files.writeString(tmp.resolve("gate-first"), "go");
+            Files.writeString(tmp.resolve("gate-later"), "go");
+            Await.until("the later session is held", Duration.ofSeconds(60), () -> o.session("later").isHeld()
+                    && o.status().isSettled("later"));
+            o.prompt("later", "second");
+            Await.until("the prompt runs", Duration.ofSeconds(60), () -> o.session("later").pendingPrompts().isEmpty()
+                    && o.status().isSettled("later")
+                    && o.session("later").worktree().map(w -> Files.exists(w.resolve("second.txt"))).orElse(false));
+            assertFalse(o.awaitAll(Duration.ofSeconds(60)).session("later").orElseThrow().isHeld(),
+                    "released from this overlap, it is not held again for it");
+            assertFalse(o.overlaps().isEmpty(), "the overlap itself is still there");
+        }
+    }
+
+    /** The agent of both tests: edits src/app.txt, waits for its gate, commits; "second" writes a file of its own. */
+    private String gatedAgent() {
+        return String.join("\n",
+                "echo SESSION h-$(basename \"$PWD\")",
+                "c='-c user.name=A -c user.email=a@example.invalid'",
+                "if [ \"$1\" = second ]; then echo 2 > second.txt; git add second.txt; git $c commit -q -m second; echo done; exit 0; fi",
+                "printf '%s\\n' \"$1\" > src/app.txt",
+                "while [ ! -f '" + tmp + "/gate-'\"$(basename \"$PWD\")\" ]; do sleep 0.05; done",
+                "git add src/app.txt; git $c commit -q -m \"edit: $1\"",
+                "echo done");
     }
 
     private static boolean contains(Path file, String text) {

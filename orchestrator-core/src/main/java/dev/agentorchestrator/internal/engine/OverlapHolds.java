@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,7 +51,7 @@ final class OverlapHolds {
         for (SessionRecord r : lifecycle.all()) {
             String name = r.name();
             TreeMap<String, TreeSet<String>> with = wanted.get(name);
-            String key = with == null ? null : with.toString();
+            String key = with == null ? null : key(with);
             String mine = holding.get(name);
             if (mine != null && !r.view().isHeld()) {
                 holding.remove(name);
@@ -81,14 +82,19 @@ final class OverlapHolds {
 
     /** True when the overlap a person released the session from includes everything it overlaps now. */
     private static boolean covers(String releasedKey, TreeMap<String, TreeSet<String>> now) {
-        for (Map.Entry<String, TreeSet<String>> e : now.entrySet()) {
-            for (String file : e.getValue()) {
-                if (!releasedKey.contains(e.getKey() + "=") || !releasedKey.contains(file)) {
-                    return false;
-                }
-            }
-        }
-        return true;
+        Set<String> released = pairs(releasedKey);
+        return released.containsAll(pairs(key(now)));
+    }
+
+    /** An overlap as a key: one line per other session and file, sorted. */
+    private static String key(TreeMap<String, TreeSet<String>> with) {
+        StringBuilder out = new StringBuilder();
+        with.forEach((other, files) -> files.forEach(f -> out.append(other).append('\0').append(f).append('\n')));
+        return out.toString();
+    }
+
+    private static Set<String> pairs(String key) {
+        return new java.util.HashSet<>(List.of(key.split("\n")));
     }
 
     private static SessionRecord later(SessionRecord a, SessionRecord b) {
