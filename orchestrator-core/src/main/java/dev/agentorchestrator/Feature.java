@@ -14,6 +14,7 @@ import java.util.Optional;
  * Feature.builder("auth-api", "Implement JWT authentication")
  *        .baseBranch("develop")
  *        .dependsOn("user-model")
+ *        .dependencyMode(DependencyMode.STACKED)
  *        .agent(Agents.codex())
  *        .setup(WorktreeSetup.copying(".env"))
  *        .build();
@@ -22,12 +23,15 @@ import java.util.Optional;
  * @param name       the feature name; see {@link FeatureNames} for the rules
  * @param prompt     the task for the agent
  * @param baseBranch the branch to start from and merge into; empty for the orchestrator's default
- * @param dependsOn  features that must be finished (ready to merge or merged) before this one starts
+ * @param dependsOn  features this one needs; when it starts is said by {@code dependencyMode}
  * @param agent      the launcher for this feature; empty for the orchestrator's default
  * @param setup      the worktree setup for this feature; empty for the orchestrator's default
+ * @param dependencyMode how it waits for {@code dependsOn}: {@link DependencyMode#SEQUENTIAL} (the
+ *                   default: after they merged) or {@link DependencyMode#STACKED} (at once, on top
+ *                   of its one dependency's branch)
  */
 public record Feature(String name, String prompt, Optional<String> baseBranch, List<String> dependsOn,
-                      Optional<AgentLauncher> agent, Optional<WorktreeSetup> setup) {
+                      Optional<AgentLauncher> agent, Optional<WorktreeSetup> setup, DependencyMode dependencyMode) {
 
     public Feature {
         FeatureNames.check(name);
@@ -49,6 +53,19 @@ public record Feature(String name, String prompt, Optional<String> baseBranch, L
         }
         Objects.requireNonNull(agent, "agent");
         Objects.requireNonNull(setup, "setup");
+        Objects.requireNonNull(dependencyMode, "dependencyMode");
+        if (dependencyMode == DependencyMode.STACKED && dependsOn.size() > 1) {
+            // A branch has one parent line: stacking on two branches would mean merging them first.
+            throw new ConfigurationException("Feature '" + name + "' is STACKED on " + dependsOn + ", but a stacked feature"
+                    + " stacks on the branch of exactly one dependency. Keep one in dependsOn (stack on the last of a"
+                    + " chain: c on b, b on a), or use DependencyMode.SEQUENTIAL to start after all of them merged.");
+        }
+    }
+
+    /** A feature with the default dependency mode, {@link DependencyMode#SEQUENTIAL}. */
+    public Feature(String name, String prompt, Optional<String> baseBranch, List<String> dependsOn,
+                   Optional<AgentLauncher> agent, Optional<WorktreeSetup> setup) {
+        this(name, prompt, baseBranch, dependsOn, agent, setup, DependencyMode.SEQUENTIAL);
     }
 
     private static void checkPrompt(String name, String prompt) {
@@ -78,6 +95,7 @@ public record Feature(String name, String prompt, Optional<String> baseBranch, L
         private final List<String> dependsOn = new ArrayList<>();
         private AgentLauncher agent;
         private WorktreeSetup setup;
+        private DependencyMode dependencyMode = DependencyMode.SEQUENTIAL;
 
         private Builder(String name, String prompt) {
             // Checked here too, so a bad name or prompt is reported where it was written, not at build().
@@ -109,6 +127,20 @@ public record Feature(String name, String prompt, Optional<String> baseBranch, L
             return this;
         }
 
+        /**
+         * How this feature waits for those it {@link #dependsOn depends on}; {@link DependencyMode#SEQUENTIAL}
+         * when not set.
+         */
+        public Builder dependencyMode(DependencyMode mode) {
+            this.dependencyMode = Objects.requireNonNull(mode, "dependencyMode");
+            return this;
+        }
+
+        /** Depends on {@code feature} and starts at once on top of its branch: {@code dependsOn(feature)} with {@link DependencyMode#STACKED}. */
+        public Builder stackedOn(String feature) {
+            return dependsOn(feature).dependencyMode(DependencyMode.STACKED);
+        }
+
         public Builder agent(AgentLauncher agent) {
             this.agent = Objects.requireNonNull(agent, "agent");
             return this;
@@ -121,7 +153,7 @@ public record Feature(String name, String prompt, Optional<String> baseBranch, L
 
         public Feature build() {
             return new Feature(name, prompt, Optional.ofNullable(baseBranch), dependsOn,
-                    Optional.ofNullable(agent), Optional.ofNullable(setup));
+                    Optional.ofNullable(agent), Optional.ofNullable(setup), dependencyMode);
         }
     }
 }

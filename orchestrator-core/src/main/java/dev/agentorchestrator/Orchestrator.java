@@ -223,6 +223,16 @@ public interface Orchestrator extends AutoCloseable {
      */
     Session repair(String name);
 
+    /**
+     * Advice before starting {@code features} (issue 17): which of them are likely to collide with
+     * each other or with the sessions that exist, and an order in groups that keeps colliding ones
+     * apart. Uses the file paths the prompts name, and for sessions that exist the conflict forecast,
+     * the overlaps seen so far and the files each touches. Starts nothing; see {@link Plan}.
+     */
+    default Plan plan(List<Feature> features) {
+        return Plan.suggest(features);
+    }
+
     /** An immutable snapshot of every session, with the overlaps and the forecast. */
     StatusSnapshot status();
 

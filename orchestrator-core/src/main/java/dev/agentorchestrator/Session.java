@@ -18,7 +18,9 @@ import java.util.Optional;
  * @param baseBranch     the branch the feature starts from and merges into
  * @param branch         the feature's own branch, such as {@code feature/auth-api}
  * @param worktree       the worktree folder, once made
- * @param dependsOn      features that must be done (ready to merge or merged) before this one starts
+ * @param dependsOn      features this one needs
+ * @param dependencyMode how it waits for them: after they merged ({@link DependencyMode#SEQUENTIAL}) or
+ *                       at once on top of its dependency's branch ({@link DependencyMode#STACKED})
  * @param agent          the launcher's name, such as {@code claude-code}
  * @param state          where the session is in its lifecycle
  * @param message        why it is in that state (the error, the question, the stop reason), may be empty
@@ -43,6 +45,7 @@ public record Session(
         String branch,
         Optional<Path> worktree,
         List<String> dependsOn,
+        DependencyMode dependencyMode,
         String agent,
         SessionState state,
         String message,
@@ -80,6 +83,7 @@ public record Session(
         Objects.requireNonNull(branch, "branch");
         Objects.requireNonNull(worktree, "worktree");
         dependsOn = List.copyOf(dependsOn);
+        Objects.requireNonNull(dependencyMode, "dependencyMode");
         Objects.requireNonNull(agent, "agent");
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(message, "message");
@@ -92,6 +96,31 @@ public record Session(
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(updatedAt, "updatedAt");
         Objects.requireNonNull(lastActivityAt, "lastActivityAt");
+    }
+
+    /** A session with the default dependency mode ({@link DependencyMode#SEQUENTIAL}); for code written before the modes. */
+    public Session(String name, String prompt, String baseBranch, String branch, Optional<Path> worktree,
+                   List<String> dependsOn, String agent, SessionState state, String message, Work work,
+                   boolean haltRequested, Optional<String> agentSessionId, TaskProgress progress, double costUsd, int turns,
+                   Optional<CiResult> lastCi, List<String> pendingPrompts, String attention, Instant createdAt,
+                   Instant updatedAt, Instant lastActivityAt, long revision) {
+        this(name, prompt, baseBranch, branch, worktree, dependsOn, DependencyMode.SEQUENTIAL, agent, state, message, work,
+                haltRequested, agentSessionId, progress, costUsd, turns, lastCi, pendingPrompts, attention, createdAt,
+                updatedAt, lastActivityAt, revision);
+    }
+
+    /**
+     * The start of {@link #attention()} while the session is held by {@link OverlapPolicy#HOLD}:
+     * {@code held: ...} says which sessions and files it overlaps.
+     */
+    public static final String HELD = "held:";
+
+    /**
+     * True while {@link OverlapPolicy#HOLD} holds the session: it starts no new agent turn until
+     * the overlap clears or a person prompts it ({@link #attention()} says why).
+     */
+    public boolean isHeld() {
+        return attention.startsWith(HELD);
     }
 
     /** True when the session waits for a person: a question, a failure, or a reaction that gave up. */
@@ -118,7 +147,9 @@ public record Session(
         if (!pendingPrompts.isEmpty()) {
             out.append(", ").append(pendingPrompts.size()).append(" prompt(s) waiting");
         }
-        if (!attention.isEmpty()) {
+        if (isHeld()) {
+            out.append(", held");
+        } else if (!attention.isEmpty()) {
             out.append(", needs attention");
         }
         if (!message.isEmpty()) {

@@ -53,8 +53,10 @@ public record StatusSnapshot(Instant takenAt, List<Session> sessions, List<Overl
      * True when nothing more will happen to the session without a request from outside: either
      * its state is settled ({@link SessionState#isSettled()}), no follow-up prompt waits and the
      * orchestrator has no work left for it (CI, a queued turn); or it is QUEUED behind a
-     * dependency that is itself settled without being done (failed, stopped, interrupted,
-     * waiting), or gone, so it would wait for ever. A session not in the snapshot counts as settled.
+     * dependency that is itself settled without being far enough for the session's
+     * {@link DependencyMode} (failed, stopped, waiting, or ready to merge and not merged for a
+     * {@link DependencyMode#SEQUENTIAL} one), or gone, so it would wait for ever; or it is
+     * {@link Session#isHeld() held} with only queued work. A session not in the snapshot counts as settled.
      */
     public boolean isSettled(String name) {
         return session(name).map(s -> settled(s, new HashSet<>())).orElse(true);
@@ -63,6 +65,9 @@ public record StatusSnapshot(Instant takenAt, List<Session> sessions, List<Overl
     private boolean settled(Session s, Set<String> visiting) {
         if (s.state() == SessionState.QUEUED) {
             return blockedForGood(s, visiting);
+        }
+        if (s.isHeld() && s.state().isSettled() && s.work() == Session.Work.QUEUED) {
+            return true; // its next turn waits for the overlap to clear or for a person, like a dependency
         }
         return s.state().isSettled() && s.work() == Session.Work.NONE && s.pendingPrompts().isEmpty();
     }
@@ -73,7 +78,7 @@ public record StatusSnapshot(Instant takenAt, List<Session> sessions, List<Overl
         }
         for (String dep : s.dependsOn()) {
             Optional<Session> d = session(dep);
-            if (d.isEmpty() || (!d.get().state().isDone() && settled(d.get(), visiting))) {
+            if (d.isEmpty() || (!s.dependencyMode().satisfiedBy(d.get()) && settled(d.get(), visiting))) {
                 return true;
             }
         }
@@ -117,6 +122,10 @@ public record StatusSnapshot(Instant takenAt, List<Session> sessions, List<Overl
             out.append(String.format(Locale.ROOT, format, s.name(), state, progress, String.format(Locale.ROOT, "$%.2f", s.costUsd()), message));
         }
         for (Session s : sessions) {
+            if (!s.dependsOn().isEmpty()) {
+                out.append("depends: ").append(s.name()).append(s.dependencyMode() == DependencyMode.STACKED
+                        ? " stacked on " : " after merge of ").append(String.join(", ", s.dependsOn())).append('\n');
+            }
             if (!s.attention().isEmpty()) {
                 out.append("attention: ").append(s.name()).append(": ").append(s.attention().replace('\n', ' ')).append('\n');
             }

@@ -2,6 +2,7 @@ package dev.agentorchestrator.spi;
 
 import dev.agentorchestrator.CiResult;
 import dev.agentorchestrator.ConfigurationException;
+import dev.agentorchestrator.DependencyMode;
 import dev.agentorchestrator.Session;
 import dev.agentorchestrator.SessionState;
 import dev.agentorchestrator.TaskProgress;
@@ -29,6 +30,10 @@ import java.util.Optional;
  * @param branch         the feature's own branch
  * @param worktree       the worktree folder, once made
  * @param dependsOn      features that must be done before this one starts
+ * @param dependencyMode how it waits for them (see {@link DependencyMode})
+ * @param stackedOn      for a {@link DependencyMode#STACKED} session: the dependency's commit its own
+ *                       commits sit on (what a replay starts after); empty otherwise, and once the
+ *                       dependency merged and the branch was moved onto the base
  * @param agent          the launcher's name
  * @param agentSettings  the launcher's {@link AgentLauncher#settings() settings} when the session was added
  * @param setup          the worktree setup the session was added with
@@ -59,6 +64,8 @@ public record SessionRecord(
         String branch,
         Optional<Path> worktree,
         List<String> dependsOn,
+        DependencyMode dependencyMode,
+        Optional<String> stackedOn,
         String agent,
         Map<String, String> agentSettings,
         WorktreeSetup setup,
@@ -99,6 +106,9 @@ public record SessionRecord(
         Objects.requireNonNull(branch, "branch");
         Objects.requireNonNull(worktree, "worktree");
         dependsOn = List.copyOf(dependsOn);
+        Objects.requireNonNull(dependencyMode, "dependencyMode");
+        Objects.requireNonNull(stackedOn, "stackedOn");
+        stackedOn.ifPresent(id -> ObjectIds.require(id, "stackedOn commit"));
         Objects.requireNonNull(agent, "agent");
         agentSettings = Map.copyOf(agentSettings);
         Objects.requireNonNull(setup, "setup");
@@ -129,17 +139,39 @@ public record SessionRecord(
         }
     }
 
+    /** A record as written before dependency modes: {@link DependencyMode#SEQUENTIAL}, stacked on nothing. */
+    public SessionRecord(String name, String prompt, String baseBranch, String branch, Optional<Path> worktree,
+                         List<String> dependsOn, String agent, Map<String, String> agentSettings, WorktreeSetup setup,
+                         boolean setupDone, SessionState state, String message, Session.Work work, Halt halt,
+                         Optional<String> agentSessionId, Optional<String> agentHandle, TaskProgress progress, double costUsd,
+                         int turns, Optional<CiResult> lastCi, List<String> pendingPrompts, String attention,
+                         int reactionAttempts, boolean ciRequested, Instant createdAt, Instant updatedAt,
+                         Instant lastActivityAt, long revision) {
+        this(name, prompt, baseBranch, branch, worktree, dependsOn, DependencyMode.SEQUENTIAL, Optional.empty(), agent,
+                agentSettings, setup, setupDone, state, message, work, halt, agentSessionId, agentHandle, progress, costUsd,
+                turns, lastCi, pendingPrompts, attention, reactionAttempts, ciRequested, createdAt, updatedAt,
+                lastActivityAt, revision);
+    }
+
     /** A new record in state QUEUED with its first work queued; the store gives it revision 1. */
     public static SessionRecord queued(String name, String prompt, String baseBranch, String branch, List<String> dependsOn,
                                        String agent, Map<String, String> agentSettings, WorktreeSetup setup, Instant now) {
-        return new SessionRecord(name, prompt, baseBranch, branch, Optional.empty(), dependsOn, agent, agentSettings,
+        return queued(name, prompt, baseBranch, branch, dependsOn, DependencyMode.SEQUENTIAL, agent, agentSettings, setup, now);
+    }
+
+    /** A new record in state QUEUED with its first work queued, waiting for its dependencies as {@code mode} says. */
+    public static SessionRecord queued(String name, String prompt, String baseBranch, String branch, List<String> dependsOn,
+                                       DependencyMode mode, String agent, Map<String, String> agentSettings,
+                                       WorktreeSetup setup, Instant now) {
+        return new SessionRecord(name, prompt, baseBranch, branch, Optional.empty(), dependsOn, mode, Optional.empty(),
+                agent, agentSettings,
                 setup, false, SessionState.QUEUED, "", Session.Work.QUEUED, Halt.NONE, Optional.empty(), Optional.empty(),
                 TaskProgress.NONE, 0, 0, Optional.empty(), List.of(), "", 0, false, now, now, now, 0);
     }
 
     /** The host's read-only view of this record. */
     public Session view() {
-        return new Session(name, prompt, baseBranch, branch, worktree, dependsOn, agent, state, message, work,
+        return new Session(name, prompt, baseBranch, branch, worktree, dependsOn, dependencyMode, agent, state, message, work,
                 halt != Halt.NONE, agentSessionId, progress, costUsd, turns, lastCi, pendingPrompts, attention, createdAt,
                 updatedAt, lastActivityAt, revision);
     }
@@ -156,6 +188,8 @@ public record SessionRecord(
         private String baseBranch;
         private String branch;
         private Optional<Path> worktree;
+        private DependencyMode dependencyMode;
+        private Optional<String> stackedOn;
         private String agent;
         private Map<String, String> agentSettings;
         private WorktreeSetup setup;
@@ -184,6 +218,8 @@ public record SessionRecord(
             baseBranch = s.baseBranch;
             branch = s.branch;
             worktree = s.worktree;
+            dependencyMode = s.dependencyMode;
+            stackedOn = s.stackedOn;
             agent = s.agent;
             agentSettings = s.agentSettings;
             setup = s.setup;
@@ -212,6 +248,8 @@ public record SessionRecord(
         public Builder branch(String v) { branch = v; return this; }
         public Builder baseBranch(String v) { baseBranch = v; return this; }
         public Builder worktree(Path v) { worktree = Optional.ofNullable(v); return this; }
+        public Builder dependencyMode(DependencyMode v) { dependencyMode = v; return this; }
+        public Builder stackedOn(String commit) { stackedOn = Optional.ofNullable(commit); return this; }
         public Builder agent(String name, Map<String, String> settings) { agent = name; agentSettings = settings; return this; }
         public Builder setup(WorktreeSetup v) { setup = v; return this; }
         public Builder setupDone(boolean v) { setupDone = v; return this; }
@@ -235,7 +273,8 @@ public record SessionRecord(
         public Builder revision(long v) { revision = v; return this; }
 
         public SessionRecord build() {
-            return new SessionRecord(from.name, prompt, baseBranch, branch, worktree, from.dependsOn, agent,
+            return new SessionRecord(from.name, prompt, baseBranch, branch, worktree, from.dependsOn, dependencyMode,
+                    stackedOn, agent,
                     agentSettings, setup, setupDone, state, message, work, halt, agentSessionId, agentHandle, progress,
                     costUsd, turns, lastCi, pendingPrompts, attention, reactionAttempts, ciRequested, from.createdAt, updatedAt,
                     lastActivityAt, revision);

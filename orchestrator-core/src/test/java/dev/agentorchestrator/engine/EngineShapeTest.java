@@ -30,6 +30,7 @@ import dev.agentorchestrator.spi.AgentRequest;
 import dev.agentorchestrator.spi.SessionStep;
 import dev.agentorchestrator.testing.Await;
 import dev.agentorchestrator.testing.ScriptAgent;
+import dev.agentorchestrator.testing.TestRepos;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -142,7 +143,7 @@ class EngineShapeTest {
     }
 
     @Test
-    void aDependentStartsOnlyOnceItsDependencyIsReady() throws Exception {
+    void aSequentialDependentStartsOnlyOnceItsDependencyIsMerged() throws Exception {
         EngineFixture f = new EngineFixture(tmp);
         Path release = tmp.resolve("release");
         AgentLauncher hold = ScriptAgent.of(holdingAgent(release)).named("hold");
@@ -154,12 +155,18 @@ class EngineShapeTest {
             assertTrue(o.session("on-top").worktree().isEmpty());
             assertFalse(o.status().isSettled("on-top"));
             Files.writeString(release, "go");
+            StatusSnapshot ready = o.awaitAll(Duration.ofSeconds(60));
+            // Issue 17: the default mode is SEQUENTIAL, so a dependency that is only ready keeps it queued (and settled).
+            assertEquals(READY_TO_MERGE, ready.session("base").orElseThrow().state());
+            assertEquals(QUEUED, ready.session("on-top").orElseThrow().state(), "it waits for the merge");
+            assertTrue(o.merge("base").merged());
             StatusSnapshot all = o.awaitAll(Duration.ofSeconds(60));
             assertEquals(READY_TO_MERGE, all.session("on-top").orElseThrow().state());
             List<OrchestratorEvent> events = List.copyOf(f.events);
-            int baseReady = indexOf(events, "base", READY_TO_MERGE);
+            int baseMerged = indexOf(events, "base", SessionState.MERGED);
             int dependentStarts = indexOf(events, "on-top", CREATING_WORKTREE);
-            assertTrue(baseReady >= 0 && dependentStarts > baseReady, "base ready at " + baseReady + ", on-top starts at " + dependentStarts);
+            assertTrue(baseMerged >= 0 && dependentStarts > baseMerged, "base merged at " + baseMerged + ", on-top starts at " + dependentStarts);
+            assertEquals("", TestRepos.git(f.repo, "rev-list", "feature/on-top..main").trim(), "it started from the new base");
         }
     }
 

@@ -75,7 +75,7 @@ public final class QuickStart {
         run(root, Duration.ofMillis(300), System.out);
     }
 
-    /** The demo's four features: one fails its tests at first, two share a file, one waits for another. */
+    /** The demo's four features: one fails its tests at first, two share a file, one is stacked on another. */
     public static List<Feature> features() {
         return List.of(
                 Feature.of("auth-api", "Implement JWT authentication with refresh tokens; register its routes in "
@@ -83,7 +83,8 @@ public final class QuickStart {
                 Feature.of("dashboard-ui", "Build an analytics dashboard with charts; register its page in "
                         + DemoProject.ROUTES + ". ASK before adding tests."),
                 Feature.of(FLAKY_FEATURE, "Add a payments module that rounds amounts to cents (leave a TODO on the first try)"),
-                Feature.builder("audit-log", "Record every payment in an audit log").dependsOn(FLAKY_FEATURE).build());
+                // Stacked: it starts on the payments branch at once and follows its fix (issue 17).
+                Feature.builder("audit-log", "Record every payment in an audit log").stackedOn(FLAKY_FEATURE).build());
     }
 
     /**

@@ -75,12 +75,16 @@ class QuickStartTest {
         assertTrue(output.contains("OVERLAP: ") && output.contains("CONFLICT in " + DemoProject.ROUTES), output);
         assertTrue(output.contains("conflict forecast: auth-api x dashboard-ui: " + DemoProject.ROUTES), "the final table shows it\n" + output);
 
-        // audit-log started only once payments was ready to merge.
+        // audit-log is stacked on payments (issue 17): it started once payments had its branch, before payments was
+        // ready, and followed payments' later fix, so the fix is on its branch under its own commit.
         int paymentsReady = indexOf(events, e -> e instanceof OrchestratorEvent.StateChanged c && c.session().equals("payments")
                 && c.to() == READY_TO_MERGE);
         int auditStarted = indexOf(events, e -> e instanceof OrchestratorEvent.StateChanged c && c.session().equals("audit-log")
                 && c.from() == QUEUED);
-        assertTrue(paymentsReady >= 0 && auditStarted > paymentsReady, output);
+        assertTrue(auditStarted >= 0 && paymentsReady > auditStarted, output);
+        String auditTested = run.status().session("audit-log").orElseThrow().lastCi().orElseThrow().commit();
+        assertEquals(0, TestRepos.tryGit(repo, "merge-base", "--is-ancestor", greenCommit, auditTested).exitCode(),
+                "audit-log's tested branch holds payments' fix\n" + output);
 
         // Never more than two agents at once, and the question was answered and worked in.
         assertTrue(events.stream().filter(e -> e instanceof OrchestratorEvent.SlotAcquired).allMatch(e -> ((OrchestratorEvent.SlotAcquired) e).inUse() <= 2));

@@ -80,6 +80,11 @@ final class AgentTurnStep implements SessionRunner.Step {
             if (turn.isEmpty()) {
                 break;
             }
+            if (turn.get().fromQueue() && r.view().isHeld()) {
+                // Issue 17 (HOLD): the follow-ups wait in the queue; the scheduler starts them once the hold is lifted.
+                lifecycle.note(r.name(), "the next turn waits: " + r.attention());
+                break;
+            }
             Optional<String> overBudget = budget.exceeded(r.view(), totalCost());
             if (overBudget.isPresent()) {
                 // The follow-ups are not delivered (said in the reason); a person raises the budget and prompts again.

@@ -30,6 +30,11 @@ final class CiSteps {
     private CiSteps() {
     }
 
+    /** Green CI answers what reactions asked a person for, but not a hold of the HOLD overlap policy (issue 17). */
+    static String keptAttention(SessionRecord stored) {
+        return stored.view().isHeld() ? stored.attention() : "";
+    }
+
     /**
      * Applies the uncommitted-work policy (CI never tests a tree that differs from its commit), then
      * ends the work (the session stays IDLE, with a message) when the branch has no new commit, unless
@@ -144,7 +149,8 @@ final class CiSteps {
                 CiResult same = s.lastCi().get();
                 String note = "CI " + lower(same.status()) + " on " + shortId(queued) + " (already tested)";
                 if (same.status().isGreen()) {
-                    if (lifecycle.apply(s.name(), Transition.CI_GREEN, note, b -> b.reactionAttempts(0).attention("")).halted()) {
+                    if (lifecycle.applyFrom(s.name(), Transition.CI_GREEN, note, (stored, b) -> b.reactionAttempts(0)
+                            .attention(keptAttention(stored))).halted()) {
                         return;
                     }
                 } else {
@@ -191,7 +197,8 @@ final class CiSteps {
             events.publish(new OrchestratorEvent.CiFinished(Instant.now(), s.name(), result));
             String text = "CI " + lower(result.status()) + " on " + shortId(result.commit()) + ": " + result.summary();
             Lifecycle.Applied applied = result.status().isGreen()
-                    ? lifecycle.apply(s.name(), Transition.CI_GREEN, text, b -> b.lastCi(result).reactionAttempts(0).attention(""))
+                    ? lifecycle.applyFrom(s.name(), Transition.CI_GREEN, text, (stored, b) -> b.lastCi(result).reactionAttempts(0)
+                            .attention(keptAttention(stored)))
                     : lifecycle.apply(s.name(), Transition.CI_RED, text, b -> b.lastCi(result));
             if (applied.halted()) {
                 return;

@@ -52,6 +52,10 @@ final class Coordinator implements AutoCloseable {
     private final Map<String, Set<String>> toolTouched = new ConcurrentHashMap<>();
     private final AtomicBoolean pending = new AtomicBoolean();
     private volatile List<Overlap> overlaps = List.of();
+    private final OverlapHolds holds;
+    /** Issue 17 (plan): the files each live session touched at the last refresh, and every overlap seen since start. */
+    private volatile Map<String, Set<String>> touchedFiles = Map.of();
+    private final List<Overlap> history = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** {@code tell}: queues a follow-up prompt for a session (the engine's prompt path), for {@link OverlapPolicy#TELL}. */
     Coordinator(GitRepository git, Lifecycle lifecycle, EventHub events, OverlapPolicy policy, BiConsumer<String, String> tell) {
@@ -60,6 +64,7 @@ final class Coordinator implements AutoCloseable {
         this.events = events;
         this.policy = policy;
         this.tell = tell;
+        this.holds = new OverlapHolds(lifecycle);
         this.executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "orchestrator-coordination");
             t.setDaemon(true);
@@ -76,6 +81,16 @@ final class Coordinator implements AutoCloseable {
 
     List<Overlap> overlaps() {
         return overlaps;
+    }
+
+    /** The files each live session touched at the last refresh (committed, uncommitted, written by its tools). */
+    Map<String, Set<String>> touchedFiles() {
+        return touchedFiles;
+    }
+
+    /** Every overlap seen since this engine started, as first seen or grown. */
+    List<Overlap> overlapHistory() {
+        return List.copyOf(history);
     }
 
     long forecastCacheHits() {
@@ -144,7 +159,8 @@ final class Coordinator implements AutoCloseable {
         Map<String, Set<String>> touched = new ConcurrentHashMap<>();
         for (SessionRecord r : live) {
             Set<String> files = new TreeSet<>();
-            git.changedFiles(r.branch(), r.baseBranch()).forEach(f -> files.add(f.path()));
+            // Issue 17: a stacked session's branch holds its dependency's commits too; only its own changes count.
+            git.changedFiles(r.branch(), r.stackedOn().orElse(r.baseBranch())).forEach(f -> files.add(f.path()));
             Optional<Path> wt = r.worktree().filter(Files::isDirectory);
             if (wt.isPresent() && git.findWorktree(wt.get()).isPresent()) {
                 git.uncommittedChanges(wt.get()).stream().map(ChangedFile::path).forEach(files::add);
@@ -165,12 +181,15 @@ final class Coordinator implements AutoCloseable {
         }
         List<Overlap> before = overlaps;
         overlaps = List.copyOf(found);
+        touchedFiles = Map.copyOf(touched);
         for (Overlap o : found) {
             boolean isNew = before.stream().noneMatch(b -> b.sessions().equals(o.sessions()) && b.files().containsAll(o.files()));
             if (isNew) {
+                history.add(o);
                 announce(o);
             }
         }
+        holds.apply(found, policy == OverlapPolicy.HOLD);
     }
 
     private void announce(Overlap o) {

@@ -76,6 +76,7 @@ public final class Engine implements Orchestrator {
     private final ExecutorService workers;
     private final ExecutorService ownedListenerExecutor;
     private final Coordinator coordinator;
+    private final Stacker stacker;
     private final Merger merger;
     private final DriftCheck drift;
     private final MergeQueue mergeQueue;
@@ -138,8 +139,10 @@ public final class Engine implements Orchestrator {
         this.merger = new Merger(lifecycle, git, events, ci, config.ciTimeout(), store, reactor, config.testMergeResults(),
                 this::queueWorkIfPrompted);
         this.mergeQueue = new MergeQueue(merger, store, events, config.mergeBatchSize());
+        this.stacker = new Stacker(git, lifecycle, events, scheduler);
+        runner.onWorkEnd(stacker::beforeWorkEnds, stacker::afterWorkEnded);
         runner.pipeline(Pipeline.assemble(config, lifecycle, provisioner, drift, git, store, agents, events, retries,
-                limiters.timeLimiter("agent-turn"), ci, ciSlots, reactor));
+                limiters.timeLimiter("agent-turn"), ci, ciSlots, reactor, stacker));
         scheduler.dispatchTo(runner::start);
         this.coordinator = new Coordinator(git, lifecycle, events, config.overlapPolicy(), this::prompt);
         this.notifications = NotificationBridge.start(events, this::status, config.notifiers());
@@ -294,6 +297,11 @@ public final class Engine implements Orchestrator {
                             + "', which is not a session of this repository. Add '" + dep + "' first.");
                 }
             }
+            // Issue 17: a stored session may still name a removed feature; adding it back must not close a cycle.
+            DependencyGraph graph = new DependencyGraph();
+            lifecycle.all().forEach(r -> graph.add(r.name(), r.dependsOn().stream().filter(d -> lifecycle.find(d).isPresent()
+                    || d.equals(name)).toList()));
+            graph.add(name, feature.dependsOn()).check();
             provisioner.checkAvailable(name);
             String base = feature.baseBranch().orElse(defaultBase);
             if (git.resolve(base).isEmpty()) {
@@ -308,7 +316,8 @@ public final class Engine implements Orchestrator {
             AgentLauncher agent = agents.forNewFeature(name, feature.agent());
             WorktreeSetup setup = feature.setup().orElse(config.setup());
             SessionRecord created = lifecycle.create(SessionRecord.queued(name, feature.prompt(), base,
-                    provisioner.branchFor(name), feature.dependsOn(), agent.name(), agent.settings(), setup, lifecycle.now()));
+                    provisioner.branchFor(name), feature.dependsOn(), feature.dependencyMode(), agent.name(), agent.settings(), setup,
+                    lifecycle.now()));
             scheduler.enqueue(name);
             return created.view();
         }
@@ -550,6 +559,12 @@ public final class Engine implements Orchestrator {
     }
 
     @Override
+    public dev.agentorchestrator.Plan plan(List<Feature> features) {
+        Objects.requireNonNull(features, "features");
+        return new Planner(lifecycle, coordinator).plan(features);
+    }
+
+    @Override
     public Events events() {
         return events;
     }
@@ -630,6 +645,7 @@ public final class Engine implements Orchestrator {
         workers.shutdown();
         watch.shutdownNow();
         coordinator.close();
+        stacker.close();
         try {
             workers.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -74,6 +74,15 @@ final class FeatureReconciler {
         if (!f.dependsOn().equals(stored.dependsOn())) {
             refusals.add("'" + name + "' depends on " + stored.dependsOn() + ", the builder gives " + f.dependsOn());
         }
+        if (f.dependencyMode() != stored.dependencyMode()) {
+            if (notStarted) {
+                changes.add("dependency mode " + stored.dependencyMode() + " -> " + f.dependencyMode());
+                edits.add(b -> b.dependencyMode(f.dependencyMode()));
+            } else {
+                refusals.add("'" + name + "' (" + stored.state() + ") started as " + stored.dependencyMode()
+                        + ", the builder gives dependency mode " + f.dependencyMode());
+            }
+        }
         if (f.agent().isPresent()) {
             AgentLauncher agent = f.agent().get();
             agents.adopt(name, agent);
@@ -103,6 +112,11 @@ final class FeatureReconciler {
     }
 
     private void addNew(List<Feature> features, Consumer<Feature> add) {
+        // Unknown names and cycles are refused before anything is added, naming them.
+        DependencyGraph graph = new DependencyGraph();
+        lifecycle.all().forEach(r -> graph.add(r.name(), r.dependsOn()));
+        features.forEach(f -> graph.add(f.name(), f.dependsOn()));
+        graph.check();
         List<Feature> toAdd = new ArrayList<>(features);
         while (!toAdd.isEmpty()) {
             Optional<Feature> next = toAdd.stream()

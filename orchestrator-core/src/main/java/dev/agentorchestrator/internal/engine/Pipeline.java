@@ -15,7 +15,7 @@ import java.util.List;
  * The one place where a session's work is put together, in order:
  *
  * <pre>
- *  provision ─► setup ─► [host BEFORE_AGENT] ─► agent-turn ─► [host AFTER_TURN] ─► commit-check ─► ci ─► reactions ─► [host AFTER_CI]
+ *  provision ─► setup ─► restack ─► [host BEFORE_AGENT] ─► agent-turn ─► [host AFTER_TURN] ─► commit-check ─► ci ─► reactions ─► [host AFTER_CI]
  * </pre>
  *
  * Each step does its part and calls the next, or ends the work (a failure, a question, a halt, a
@@ -30,10 +30,11 @@ final class Pipeline {
     static List<SessionRunner.Step> assemble(EngineConfig config, Lifecycle lifecycle, WorktreeProvisioner provisioner, DriftCheck drift,
                                              GitRepository git, StateStore store, AgentResolver agents, EventHub events,
                                              RetryRegistry retries, TimeLimiter turnLimit, CiRunner ci, Bulkhead ciSlots,
-                                             Reactor reactor) {
+                                             Reactor reactor, Stacker stacker) {
         List<SessionRunner.Step> steps = new ArrayList<>();
-        steps.add(new WorktreeSteps.Provision(lifecycle, provisioner, drift, git));
+        steps.add(new WorktreeSteps.Provision(lifecycle, provisioner, drift, git, stacker::startPoint));
         steps.add(new WorktreeSteps.Setup(lifecycle, provisioner, store));
+        steps.add(stacker.step()); // issue 17: a stacked session's turn starts on its dependency's newest commit
         addHost(steps, config, SessionStep.Phase.BEFORE_AGENT);
         steps.add(new AgentTurnStep(lifecycle, agents, store, events, retries, turnLimit, config.agentEnvironment(),
                 config.stopGrace(), config.sessionTimeout(), config.budget(), reactor));

@@ -14,7 +14,8 @@ import java.util.function.BiConsumer;
  * Decides when queued work may start. A Resilience4j {@link Bulkhead} (owned by the engine's
  * registry) bounds how many sessions have their agents working at once; work waits in arrival
  * order, and a session that has not started yet also waits until every feature it depends on is
- * done ({@link dev.agentorchestrator.SessionState#isDone()}). Whether a session is queued is
+ * far enough for its {@link dev.agentorchestrator.DependencyMode} (merged, or for a stacked one, on
+ * its branch). A session held by the HOLD overlap policy is skipped too. Whether a session is queued is
  * stored in its record ({@code work == QUEUED}); this class only keeps the order.
  */
 final class Scheduler {
@@ -48,6 +49,13 @@ final class Scheduler {
         this.bulkhead = bulkhead;
         this.lifecycle = lifecycle;
         this.events = events;
+        // Issue 17: a dependency that merges, or a stacked one that gets its branch, may let queued work start.
+        events.subscribe(e -> {
+            if (e instanceof OrchestratorEvent.StateChanged c && c.from() != c.to()
+                    || e instanceof OrchestratorEvent.SessionUpdated u && !u.snapshot().isHeld() && isQueued(u.session())) {
+                pump(); // the second: a hold was lifted (HOLD overlap policy)
+            }
+        });
     }
 
     void dispatchTo(BiConsumer<String, Permit> dispatcher) {
@@ -60,6 +68,10 @@ final class Scheduler {
             queue.add(name);
         }
         pump();
+    }
+
+    private synchronized boolean isQueued(String name) {
+        return queue.contains(name);
     }
 
     synchronized boolean cancel(String name) {
@@ -76,7 +88,7 @@ final class Scheduler {
             var it = queue.iterator();
             while (it.hasNext()) {
                 String next = it.next();
-                if (!dependenciesDone(next)) {
+                if (!dependenciesDone(next) || held(next)) {
                     continue;
                 }
                 if (!bulkhead.tryAcquirePermission()) {
@@ -108,11 +120,16 @@ final class Scheduler {
         }
         for (String dep : s.get().dependsOn()) {
             Optional<SessionRecord> d = lifecycle.find(dep);
-            if (d.isEmpty() || !d.get().state().isDone()) {
+            if (d.isEmpty() || !s.get().dependencyMode().satisfiedBy(d.get().view())) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** Issue 17 (HOLD): a held session starts no new work until the hold is lifted; its place in the queue is kept. */
+    private boolean held(String name) {
+        return lifecycle.find(name).map(r -> r.view().isHeld()).orElse(false);
     }
 
     synchronized void close() {

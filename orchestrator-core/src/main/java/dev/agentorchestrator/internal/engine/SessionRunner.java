@@ -51,6 +51,8 @@ final class SessionRunner {
     /** Sessions whose work ended without the store taking its last write, with the store's error. */
     private final Map<String, RuntimeException> unrecorded = new ConcurrentHashMap<>();
     private List<Step> pipeline = List.of();
+    private volatile java.util.function.Consumer<String> beforeFinish = name -> { };
+    private volatile java.util.function.Consumer<String> afterFinish = name -> { };
 
     SessionRunner(Lifecycle lifecycle, Scheduler scheduler, ExecutorService workers, Duration stopGrace) {
         this.lifecycle = lifecycle;
@@ -65,6 +67,24 @@ final class SessionRunner {
 
     List<Step> pipeline() {
         return pipeline;
+    }
+
+    /**
+     * Issue 17: called on the worker with the session's name just before its work is ended, and just
+     * after; the stacker queues a stacked dependent's follow-up there, so that no moment shows
+     * everything settled while a replay is due.
+     */
+    void onWorkEnd(java.util.function.Consumer<String> before, java.util.function.Consumer<String> after) {
+        this.beforeFinish = before;
+        this.afterFinish = after;
+    }
+
+    private static void quietly(java.util.function.Consumer<String> hook, String name) {
+        try {
+            hook.accept(name);
+        } catch (RuntimeException e) {
+            log.debug("a work-end hook failed for {}", name, e);
+        }
     }
 
     /** Called by the scheduler with a slot taken for this session. */
@@ -109,6 +129,7 @@ final class SessionRunner {
             }
             live.remove(name);
             permit.release();
+            quietly(beforeFinish, name);
             try {
                 finish(name);
             } catch (RuntimeException storeRefused) {
@@ -117,6 +138,7 @@ final class SessionRunner {
                         storeRefused);
                 unrecorded.putIfAbsent(name, storeRefused);
             }
+            quietly(afterFinish, name);
             scheduler.pump();
         }
     }

@@ -106,8 +106,13 @@ final class WorktreeProvisioner {
      * commit of the session is lost. A stale entry git still lists for the folder is pruned first.
      */
     Path makeFor(SessionRecord session) {
+        return makeFor(session, java.util.Optional.empty());
+    }
+
+    /** Like {@link #makeFor(SessionRecord)}, a new branch starting at {@code start} when given (a stacked feature's dependency). */
+    Path makeFor(SessionRecord session, java.util.Optional<String> start) {
         if (!git.branchExists(session.branch())) {
-            return create(session.name(), session.baseBranch());
+            return create(session.name(), start.orElse(session.baseBranch()));
         }
         Path path = session.worktree().orElse(pathFor(session.name()));
         if (git.findWorktree(path).isPresent() && !Files.isDirectory(path)) {

@@ -25,12 +25,16 @@ final class WorktreeSteps {
         private final WorktreeProvisioner provisioner;
         private final DriftCheck drift;
         private final GitRepository git;
+        private final java.util.function.Function<SessionRecord, java.util.Optional<String>> startPoint;
 
-        Provision(Lifecycle lifecycle, WorktreeProvisioner provisioner, DriftCheck drift, GitRepository git) {
+        /** {@code startPoint}: the commit a new branch starts at instead of the base (issue 17: a stacked feature's dependency). */
+        Provision(Lifecycle lifecycle, WorktreeProvisioner provisioner, DriftCheck drift, GitRepository git,
+                  java.util.function.Function<SessionRecord, java.util.Optional<String>> startPoint) {
             this.lifecycle = lifecycle;
             this.provisioner = provisioner;
             this.drift = drift;
             this.git = git;
+            this.startPoint = startPoint;
         }
 
         @Override
@@ -60,9 +64,11 @@ final class WorktreeSteps {
             }
             if (!hasWorktree(r)) {
                 boolean again = git.branchExists(r.branch());
+                SessionRecord provisioned = r;
+                java.util.Optional<String> start = again ? java.util.Optional.empty() : startPoint.apply(provisioned);
                 Path made;
                 try {
-                    made = provisioner.makeFor(r);
+                    made = provisioner.makeFor(r, start);
                 } catch (GitException e) {
                     work.fail("could not make the worktree: " + e.getMessage());
                     return;
@@ -71,8 +77,13 @@ final class WorktreeSteps {
                     lifecycle.note(r.name(), "the worktree was gone; made it again at " + made + " on branch " + r.branch()
                             + " at " + git.resolve(r.branch()).orElse("?"));
                 }
-                lifecycle.update(r.name(), b -> b.worktree(made).setupDone(false));
-                drift.notice(r.name()); // clears the "worktree gone" the status showed
+                lifecycle.update(provisioned.name(), b -> start.isEmpty() ? b.worktree(made).setupDone(false)
+                        : b.worktree(made).setupDone(false).stackedOn(start.get()));
+                if (start.isPresent()) {
+                    lifecycle.note(provisioned.name(), "stacked: the branch starts on " + start.get()
+                            + ", the head of its dependency " + provisioned.dependsOn());
+                }
+                drift.notice(provisioned.name()); // clears the "worktree gone" the status showed
             }
             chain.proceed();
         }

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentorchestrator.CiResult;
+import dev.agentorchestrator.DependencyMode;
 import dev.agentorchestrator.Session;
 import dev.agentorchestrator.WorktreeSetup;
 import dev.agentorchestrator.spi.SessionRecord;
@@ -129,6 +130,8 @@ final class SessionJson {
         n.put("branch", s.branch());
         n.put("worktree", s.worktree().map(Path::toString).orElse(null));
         n.set("dependsOn", strings(s.dependsOn()));
+        n.put("dependencyMode", s.dependencyMode().name());
+        n.put("stackedOn", s.stackedOn().orElse(null));
         n.put("agent", s.agent());
         ObjectNode settings = n.putObject("agentSettings");
         new TreeMap<>(s.agentSettings()).forEach(settings::put);
@@ -227,9 +230,13 @@ final class SessionJson {
             Optional<Instant> started = f.optionalText("agentStartedAt").map(v -> f.parseInstant("agentStartedAt", v));
             handle = pid.map(p -> "local:" + p + ":" + started.map(Instant::toEpochMilli).orElse(0L));
         }
+        // Dependency modes came after schema 2 as optional fields: a record without them waits sequentially.
+        DependencyMode mode = f.node().hasNonNull("dependencyMode") ? f.enumValue("dependencyMode", DependencyMode.class)
+                : DependencyMode.SEQUENTIAL;
         return new SessionRecord(
                 f.text("name"), f.text("prompt"), f.text("baseBranch"), f.text("branch"),
-                f.optionalText("worktree").map(Path::of), f.strings("dependsOn"), f.text("agent"), settings, setup,
+                f.optionalText("worktree").map(Path::of), f.strings("dependsOn"), mode, f.optionalText("stackedOn"),
+                f.text("agent"), settings, setup,
                 setupDone, state, f.text("message"), work, halt, f.optionalText("agentSessionId"), handle,
                 new TaskProgress(progress.integer("completed"), progress.integer("total"), progress.text("currentTask")),
                 f.number("costUsd"), f.integer("turns"), lastCi, pending,
