@@ -45,7 +45,7 @@ class OverlapHoldTest {
             assertEquals(List.of("second"), waiting.pendingPrompts(), "the follow-up waits");
             assertEquals(Session.Work.QUEUED, waiting.work());
             assertTrue(o.status().isSettled("later"), "a held session waits for something outside it, like a dependency");
-            assertTrue(o.status().toTable().contains("later held: overlaps with first"), o.status().toTable());
+            assertTrue(o.status().toTable().contains("attention: later: held: overlaps with first"), o.status().toTable());
             assertFalse(Files.exists(waiting.worktree().orElseThrow().resolve("second.txt")), "no turn ran while held");
 
             assertTrue(o.merge("first").merged()); // the overlap clears: first is no longer live
