@@ -205,4 +205,25 @@ class RepositoryDriftTest {
             assertEquals(List.of(), o.session("live").pendingPrompts());
         }
     }
+
+    @Test
+    void aBranchRefDeletedUnderItsCheckedOutWorktreeIsShownWithACommandThatBringsItBack() {
+        f = new EngineFixture(tmp);
+        Path worktree = finished("ref");
+        String head = git("rev-parse", "feature/ref");
+        git("update-ref", "-d", "refs/heads/feature/ref");
+        try (Orchestrator o = f.start(builder())) {
+            RepositoryDrift d = o.drift("ref").orElseThrow();
+            assertEquals(RepositoryDrift.Kind.BRANCH_GONE, d.kind());
+            assertThrows(GitException.class, () -> o.prompt("ref", "fix"));
+            String command = d.fix().substring(d.fix().indexOf("'git ") + 1, d.fix().lastIndexOf('\''));
+            assertTrue(command.contains(head), "the command names the last recorded commit: " + command);
+            List<String> args = List.of(command.split(" "));
+            TestRepos.git(worktree, args.subList(3, args.size()).toArray(String[]::new)); // the advice, followed
+            assertTrue(o.drift("ref").isEmpty(), "following the advice clears it");
+            o.prompt("ref", "fix");
+            assertEquals(READY_TO_MERGE, o.await("ref", WAIT).state());
+            assertEquals(head, git("rev-parse", "feature/ref~1"));
+        }
+    }
 }

@@ -88,6 +88,37 @@ public final class QuickStart {
     }
 
     /**
+     * Issue 15: someone renames the refused feature's branch by hand; the orchestrator notices
+     * before the next action on it, says what differs and how to fix it, and repair() adopts the
+     * new name instead of silently starting a new branch from main.
+     */
+    private static void renamedByHand(Orchestrator o, List<MergeResult> merges, Path repo, PrintStream out) throws IOException {
+        String name = merges.stream().filter(m -> !m.merged()).map(MergeResult::feature).findFirst().orElse(null);
+        if (name == null) {
+            return;
+        }
+        String branch = o.session(name).branch();
+        String renamed = "wip/" + name;
+        out.println();
+        out.println("Someone renames " + branch + " to " + renamed + " by hand (git branch -m):");
+        // The git binary, as a person would: it also moves the worktree's HEAD to the new name.
+        Process rename = new ProcessBuilder("git", "branch", "-m", branch, renamed).directory(repo.toFile())
+                .redirectErrorStream(true).start();
+        try {
+            String said = new String(rename.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (rename.waitFor() != 0) {
+                throw new IOException("git branch -m " + branch + " " + renamed + " failed: " + said);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while renaming " + branch, e);
+        }
+        o.drift(name).ifPresent(d -> out.println("  the orchestrator notices: " + d));
+        Session repaired = o.repair(name);
+        out.println("  repair(\"" + name + "\"): the session's branch is now " + repaired.branch() + ", its commits kept");
+    }
+
+    /**
      * Runs the demo in a new repository under {@code root}, the demo agent pausing {@code step}
      * between its steps, printing to {@code out}.
      */
@@ -135,6 +166,7 @@ public final class QuickStart {
             out.print(o.status().toTable());
             out.println("main is at " + o.status().sessions().stream().filter(x -> x.state() == SessionState.MERGED).count()
                     + " merged feature(s); the refused one keeps its branch and worktree for its agent to resolve.");
+            renamedByHand(o, merges, repo, out);
             return new Run(repo, snapshot(seen), status, merges);
         }
     }

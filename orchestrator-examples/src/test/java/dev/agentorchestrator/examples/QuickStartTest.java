@@ -100,11 +100,17 @@ class QuickStartTest {
         assertEquals(List.of(DemoProject.ROUTES), run.merges().get(1).conflicts());
         assertTrue(output.contains("dashboard-ui   CONFLICT"), output);
         assertEquals("", TestRepos.git(repo, "status", "--porcelain").trim(), "the main worktree followed main and is clean");
+        // The refused feature's branch, renamed by hand, is noticed and adopted (issue 15).
+        assertTrue(output.contains("the orchestrator notices: the branch 'feature/dashboard-ui'") && output.contains(
+                "repair(\"dashboard-ui\"): the session's branch is now wip/dashboard-ui"), output);
+        assertTrue(TestRepos.git(repo, "branch", "--list", "feature/dashboard-ui").isBlank(), "no branch made from main");
 
         // A new orchestrator on the same repository finds what the quick start left.
         try (Orchestrator o = Orchestrator.builder().repo(repo).agent(new DemoAgentLauncher()).ci(Ci.none()).start()) {
             assertEquals(SessionState.MERGED, o.session("auth-api").state());
             assertEquals(READY_TO_MERGE, o.session("dashboard-ui").state());
+            assertEquals("wip/dashboard-ui", o.session("dashboard-ui").branch(), "the adopted name is stored");
+            assertTrue(o.drift("dashboard-ui").isEmpty());
         }
         String log = TestRepos.git(repo, "log", "--format=%s", "main");
         assertTrue(log.contains("auth-api: Implement JWT authentication"), log);

@@ -60,7 +60,17 @@ final class DriftCheck {
         if (there.isPresent()) {
             Optional<String> checkedOut = there.get().branch();
             if (checkedOut.filter(branch::equals).isPresent()) {
-                return Optional.empty();
+                if (branchExists) {
+                    return Optional.empty();
+                }
+                // The worktree's HEAD names the branch, but the ref is gone ('git update-ref -d', or a
+                // tool that renamed the branch without updating the worktrees' HEADs).
+                Optional<String> known = lastKnownCommit(r);
+                return Optional.of(new RepositoryDrift(Kind.BRANCH_GONE, "the branch '" + branch + "' of session '" + name
+                        + "' is gone, though its worktree " + folder + " still has it checked out (with no commit)",
+                        known.map(c -> "make it again at the last commit recorded for it with 'git -C " + folder + " branch "
+                                + branch + " " + c + "'").orElse("make it again with 'git -C " + folder + " branch " + branch
+                                + " <commit>', or remove the session"), Optional.empty()));
             }
             if (!branchExists && checkedOut.isPresent()) {
                 return Optional.of(new RepositoryDrift(Kind.BRANCH_RENAMED, "the branch '" + branch + "' of session '" + name
