@@ -400,6 +400,18 @@ public final class Engine implements Orchestrator {
         }
         if (s.work() != Session.Work.NONE || s.state().isActive()) {
             stop(name);
+            // Found by the engine kill loop: a session stopped while its worktree was being made has a
+            // worktree now that it did not have when the checks ran; removing only the one seen before
+            // left that worktree behind with no session.
+            Optional<Path> made = lifecycle.get(name).worktree().filter(p -> git.findWorktree(p).isPresent());
+            if (made.isPresent() && worktree.isEmpty()) {
+                if (!request.forced() && git.isDirty(made.get())) {
+                    throw new GitException("Session '" + name + "': the worktree " + made.get() + " made while it was being"
+                            + " removed has uncommitted changes; the session is stopped. Commit them, or remove with"
+                            + " RemoveRequest.of(\"" + name + "\").force()");
+                }
+                worktree = made;
+            }
         }
         worktree.ifPresent(p -> git.removeWorktree(p, request.forced()));
         if (request.deleteBranch() && git.branchExists(s.branch())) {
