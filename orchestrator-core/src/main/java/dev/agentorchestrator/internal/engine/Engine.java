@@ -224,6 +224,13 @@ public final class Engine implements Orchestrator {
         for (SessionRecord s : lifecycle.loadAll()) {
             boolean crashed = s.work() == Session.Work.RUNNING || s.state().isActive() || s.agentHandle().isPresent();
             SessionRecord now = s;
+            if (s.worktree().isEmpty() && s.state() != SessionState.MERGED) {
+                // A host killed between making the worktree and storing it: the record takes the worktree back.
+                Optional<Path> own = provisioner.ownWorktree(s);
+                if (own.isPresent()) {
+                    now = lifecycle.update(s.name(), b -> b.worktree(own.get()).setupDone(false));
+                }
+            }
             if (crashed) {
                 String ended = s.agentHandle().map(h -> endOrphan(s, h)).orElse("");
                 now = lifecycle.change(s.name(), "", r -> afterCrash(r, ended));
