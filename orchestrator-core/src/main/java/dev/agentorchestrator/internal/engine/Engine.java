@@ -221,6 +221,7 @@ public final class Engine implements Orchestrator {
      * asked); work that was queued, and accepted follow-up prompts, are queued again.
      */
     private void recover() {
+        merger.removeLeftoverMergeTests();
         for (SessionRecord s : lifecycle.loadAll()) {
             boolean crashed = s.work() == Session.Work.RUNNING || s.state().isActive() || s.agentHandle().isPresent();
             SessionRecord now = s;
@@ -235,10 +236,29 @@ public final class Engine implements Orchestrator {
                 String ended = s.agentHandle().map(h -> endOrphan(s, h)).orElse("");
                 now = lifecycle.change(s.name(), "", r -> afterCrash(r, ended));
             }
+            if (now.state() == SessionState.MERGING) {
+                now = mergeLeftByACrash(now);
+            }
             if (now.work() == Session.Work.QUEUED) {
                 scheduler.enqueue(now.name());
             }
         }
+    }
+
+    /**
+     * A merge the previous host was killed in (found by the engine kill loop,
+     * -Dreliability.seed=12210801325488: the session stayed MERGING and never settled). The base either
+     * moved, holding the branch's commits, or did not move (it moves in one compare-and-swap): the
+     * session is MERGED (its worktree and branch kept) or READY_TO_MERGE again, saying which.
+     */
+    private SessionRecord mergeLeftByACrash(SessionRecord r) {
+        boolean onBase = !git.branchExists(r.branch()) || git.divergence(r.branch(), r.baseBranch()).ahead() == 0;
+        String message = onBase
+                ? "the orchestrator ended during the merge, after " + r.baseBranch() + " took the branch's commits: merged;"
+                        + " the worktree and branch are kept (remove them with remove(...))"
+                : "the orchestrator ended during the merge, before " + r.baseBranch() + " moved; merge again";
+        return lifecycle.apply(r.name(), onBase ? Transition.MERGE_DONE : Transition.MERGE_REFUSED, message,
+                b -> b.work(Session.Work.NONE)).record();
     }
 
     private String endOrphan(SessionRecord s, String handle) {

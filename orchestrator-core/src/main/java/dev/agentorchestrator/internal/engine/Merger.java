@@ -228,6 +228,29 @@ final class Merger {
                         + ")" + followed);
     }
 
+    /**
+     * Removes the merge-test worktrees (with their branches) a killed host left behind; called at
+     * start, under the engine lock, so none is in use. Found by the engine kill loop. A host killed
+     * between removing such a worktree and deleting its branch still leaves the branch.
+     */
+    void removeLeftoverMergeTests() {
+        for (dev.agentorchestrator.Worktree w : git.listWorktrees()) {
+            if (w.main() || !w.path().getFileName().toString().startsWith(".merge-test-")) {
+                continue;
+            }
+            try {
+                git.removeWorktree(w.path(), true);
+                Optional<String> branch = w.branch().filter(b -> b.startsWith("agent-orchestrator/merge-test-"));
+                if (branch.isPresent() && git.branchExists(branch.get())) {
+                    git.deleteBranch(branch.get(), true);
+                }
+                log.warn("removed the merge-test worktree {} a previous orchestrator left", w.path());
+            } catch (GitException e) {
+                log.warn("could not remove the merge-test worktree {} a previous orchestrator left", w.path(), e);
+            }
+        }
+    }
+
     /** CI on the merged commit, in a temporary worktree of its own; the base moves only when it is green. */
     private Optional<MergeResult> testMergeResult(SessionRecord s, String base, String baseBefore, String merged) {
         Path folder = git.workTree().resolveSibling(git.workTree().getFileName() + ".worktrees")
