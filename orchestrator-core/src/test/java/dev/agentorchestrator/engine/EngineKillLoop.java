@@ -46,7 +46,7 @@ public abstract class EngineKillLoop {
 
     /** Kills when {@code reliability.engineKills} is not set; keeps the default run short. */
     protected int defaultKills() {
-        return 14;
+        return 6;
     }
 
     @Test
@@ -114,11 +114,11 @@ public abstract class EngineKillLoop {
             case 5 -> line -> line.startsWith("op merge ") || state("MERGING").test(line);
             default -> null;
         };
-        int occurrence = 1 + random.nextInt(2);
-        int delay = trigger == null ? random.nextInt(2500) : random.nextInt(4) == 0 ? 0 : random.nextInt(250);
+        int occurrence = random.nextInt(4) == 0 ? 2 : 1;
+        int delay = trigger == null ? random.nextInt(2000) : random.nextInt(4) == 0 ? 0 : random.nextInt(250);
         int at = from;
         for (int i = 0; trigger != null && i < occurrence && at >= 0; i++) {
-            at = host.awaitLine(at + 1, trigger, Duration.ofSeconds(8));
+            at = host.awaitLine(at + 1, trigger, Duration.ofSeconds(5));
         }
         if (host.waitFor(delay) || !host.isAlive()) {
             fail("the host ended by itself before kill " + when + ":\n" + host.output());

@@ -135,7 +135,6 @@ public final class EngineKillLoopHost {
                 } else {
                     List<Session> ready = live.stream().filter(s -> s.state() == SessionState.READY_TO_MERGE).toList();
                     if (ready.isEmpty()) {
-                        o.awaitAll(SETTLE);
                         continue;
                     }
                     Session s = ready.get(random.nextInt(ready.size()));
