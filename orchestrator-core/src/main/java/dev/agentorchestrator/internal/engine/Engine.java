@@ -189,7 +189,6 @@ public final class Engine implements Orchestrator {
             Engine engine = new Engine(config, git, gitDescription, store, lock);
             log.info("{}", engine.describe());
             engine.recover();
-            engine.mergeQueue.recover();
             engine.drift.noticeAll(); // a worktree or branch changed by hand while no engine ran is shown at once
             new FeatureReconciler(engine.lifecycle, engine.agents, config.setup()).reconcile(config.features(),
                     engine::addFeature);
@@ -234,17 +233,44 @@ public final class Engine implements Orchestrator {
      * asked); work that was queued, and accepted follow-up prompts, are queued again.
      */
     private void recover() {
+        merger.removeLeftoverMergeTests();
         for (SessionRecord s : lifecycle.loadAll()) {
             boolean crashed = s.work() == Session.Work.RUNNING || s.state().isActive() || s.agentHandle().isPresent();
             SessionRecord now = s;
+            if (s.worktree().isEmpty() && s.state() != SessionState.MERGED) {
+                // A host killed between making the worktree and storing it: the record takes the worktree back.
+                Optional<Path> own = provisioner.ownWorktree(s);
+                if (own.isPresent()) {
+                    now = lifecycle.update(s.name(), b -> b.worktree(own.get()).setupDone(false));
+                }
+            }
             if (crashed) {
                 String ended = s.agentHandle().map(h -> endOrphan(s, h)).orElse("");
                 now = lifecycle.change(s.name(), "", r -> afterCrash(r, ended));
+            }
+            if (now.state() == SessionState.MERGING) {
+                now = mergeLeftByACrash(now);
             }
             if (now.work() == Session.Work.QUEUED) {
                 scheduler.enqueue(now.name());
             }
         }
+    }
+
+    /**
+     * A merge the previous host was killed in (found by the engine kill loop,
+     * -Dreliability.seed=12210801325488: the session stayed MERGING and never settled). The base either
+     * moved, holding the branch's commits, or did not move (it moves in one compare-and-swap): the
+     * session is MERGED (its worktree and branch kept) or READY_TO_MERGE again, saying which.
+     */
+    private SessionRecord mergeLeftByACrash(SessionRecord r) {
+        boolean onBase = !git.branchExists(r.branch()) || git.divergence(r.branch(), r.baseBranch()).ahead() == 0;
+        String message = onBase
+                ? "the orchestrator ended during the merge, after " + r.baseBranch() + " took the branch's commits: merged;"
+                        + " the worktree and branch are kept (remove them with remove(...))"
+                : "the orchestrator ended during the merge, before " + r.baseBranch() + " moved; merge again";
+        return lifecycle.apply(r.name(), onBase ? Transition.MERGE_DONE : Transition.MERGE_REFUSED, message,
+                b -> b.work(Session.Work.NONE)).record();
     }
 
     private String endOrphan(SessionRecord s, String handle) {
@@ -420,6 +446,18 @@ public final class Engine implements Orchestrator {
         }
         if (s.work() != Session.Work.NONE || s.state().isActive()) {
             stop(name);
+            // Found by the engine kill loop: a session stopped while its worktree was being made has a
+            // worktree now that it did not have when the checks ran; removing only the one seen before
+            // left that worktree behind with no session.
+            Optional<Path> made = lifecycle.get(name).worktree().filter(p -> git.findWorktree(p).isPresent());
+            if (made.isPresent() && worktree.isEmpty()) {
+                if (!request.forced() && git.isDirty(made.get())) {
+                    throw new GitException("Session '" + name + "': the worktree " + made.get() + " made while it was being"
+                            + " removed has uncommitted changes; the session is stopped. Commit them, or remove with"
+                            + " RemoveRequest.of(\"" + name + "\").force()");
+                }
+                worktree = made;
+            }
         }
         worktree.ifPresent(p -> git.removeWorktree(p, request.forced()));
         if (request.deleteBranch() && git.branchExists(s.branch())) {

@@ -75,40 +75,6 @@ final class MergeQueue {
         }
     }
 
-    /**
-     * Cleans up after an engine killed during a merge: sessions left MERGING go back to
-     * READY_TO_MERGE (or MERGED when the base already holds their branch), and the merge-test
-     * worktrees and branches it left are removed. The queue itself waits for the next run.
-     */
-    void recover() {
-        for (SessionRecord s : lifecycle.all()) {
-            if (s.state() != SessionState.MERGING) {
-                continue;
-            }
-            String base = s.baseBranch();
-            Optional<String> head = git.resolve(s.branch());
-            boolean onBase = head.isPresent() && git.resolve(base).isPresent() && git.divergence(s.branch(), base).ahead() == 0;
-            if (onBase) {
-                lifecycle.apply(s.name(), Transition.MERGE_DONE, "the orchestrator ended after the merge had moved " + base);
-            } else {
-                lifecycle.apply(s.name(), Transition.MERGE_REFUSED, "the orchestrator ended during this merge, before "
-                        + base + " moved; merge it again (it stays in the merge queue if it was there)");
-            }
-        }
-        for (dev.agentorchestrator.Worktree w : git.listWorktrees()) {
-            if (w.path().getFileName() != null && w.path().getFileName().toString().startsWith(Merger.MERGE_TEST_PREFIX)) {
-                try {
-                    git.removeWorktree(w.path(), true);
-                    if (w.branch().isPresent() && git.branchExists(w.branch().get())) {
-                        git.deleteBranch(w.branch().get(), true);
-                    }
-                } catch (RuntimeException e) {
-                    log.warn("could not remove the merge-test worktree {} a previous orchestrator left", w.path(), e);
-                }
-            }
-        }
-    }
-
     /** The queue in its order, the entries the last run decided included. */
     synchronized List<MergeQueueEntry> entries() {
         return entries.stream().sorted(MergeQueueEntry.ORDER).toList();

@@ -268,6 +268,29 @@ final class Merger {
     }
 
     /**
+     * Removes the merge-test worktrees (with their branches) a killed host left behind; called at
+     * start, under the engine lock, so none is in use. Found by the engine kill loop. A host killed
+     * between removing such a worktree and deleting its branch still leaves the branch.
+     */
+    void removeLeftoverMergeTests() {
+        for (dev.agentorchestrator.Worktree w : git.listWorktrees()) {
+            if (w.main() || !w.path().getFileName().toString().startsWith(MERGE_TEST_PREFIX)) {
+                continue;
+            }
+            try {
+                git.removeWorktree(w.path(), true);
+                Optional<String> branch = w.branch().filter(b -> b.startsWith("agent-orchestrator/merge-test-"));
+                if (branch.isPresent() && git.branchExists(branch.get())) {
+                    git.deleteBranch(branch.get(), true);
+                }
+                log.warn("removed the merge-test worktree {} a previous orchestrator left", w.path());
+            } catch (GitException e) {
+                log.warn("could not remove the merge-test worktree {} a previous orchestrator left", w.path(), e);
+            }
+        }
+    }
+
+    /**
      * CI on {@code merged}, in a temporary worktree of its own (removed afterwards, whatever
      * happens); the output goes to the transcript of each feature in {@code features}.
      */

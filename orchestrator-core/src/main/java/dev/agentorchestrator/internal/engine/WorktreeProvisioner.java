@@ -3,6 +3,7 @@ package dev.agentorchestrator.internal.engine;
 import dev.agentorchestrator.FeatureNames;
 import dev.agentorchestrator.GitException;
 import dev.agentorchestrator.InvalidFeatureNameException;
+import dev.agentorchestrator.Worktree;
 import dev.agentorchestrator.WorktreeSetup;
 import dev.agentorchestrator.internal.process.CommandRunner;
 import dev.agentorchestrator.spi.GitRepository;
@@ -15,6 +16,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Makes a feature's worktree and runs its setup. Names are checked against every rule before
@@ -114,6 +116,10 @@ final class WorktreeProvisioner {
         if (!git.branchExists(session.branch())) {
             return create(session.name(), start.orElse(session.baseBranch()));
         }
+        Optional<Path> own = ownWorktree(session);
+        if (own.isPresent()) {
+            return own.get();
+        }
         Path path = session.worktree().orElse(pathFor(session.name()));
         if (git.findWorktree(path).isPresent() && !Files.isDirectory(path)) {
             git.pruneWorktrees();
@@ -124,6 +130,20 @@ final class WorktreeProvisioner {
             throw new GitException("Cannot create the worktrees folder " + path.getParent() + ": " + e.getMessage(), e);
         }
         return git.createWorktree(WorktreeRequest.existingBranch(path, session.branch())).path();
+    }
+
+    /**
+     * A whole worktree at the session's folder with the session's branch checked out, which its
+     * record may not name: a host killed after the create finished and before the record was
+     * written leaves exactly that (found by the engine kill loop, -Dreliability.seed=11755159886509).
+     * It is the session's own, so it is taken as it is instead of made again.
+     */
+    Optional<Path> ownWorktree(SessionRecord session) {
+        Path path = session.worktree().orElse(pathFor(session.name()));
+        Optional<Worktree> listed = git.findWorktree(path);
+        boolean whole = listed.isPresent() && !listed.get().locked() && Files.isRegularFile(path.resolve(".git"));
+        return whole && listed.get().branch().filter(session.branch()::equals).isPresent()
+                ? Optional.of(listed.get().path()) : Optional.empty();
     }
 
     /** Copies the listed files and runs the setup command, writing what happens to the log. */

@@ -1,0 +1,79 @@
+package dev.agentorchestrator.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.agentorchestrator.Orchestrator;
+import dev.agentorchestrator.Session;
+import dev.agentorchestrator.SessionState;
+import dev.agentorchestrator.spi.StateStore;
+import dev.agentorchestrator.store.StateStores;
+import dev.agentorchestrator.testing.ScriptAgent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Found by the engine kill loop (-Dreliability.seed=12210801325488): a host killed during a merge
+ * left the session MERGING for ever (never settled, so every await ran out), and the merge queue's
+ * temporary worktree belonged to no session. The restarted engine settles the merge by what the
+ * base holds and removes the temporary worktree.
+ */
+class MergeLeftByACrashTest {
+
+    @TempDir
+    Path tmp;
+
+    private Path readyFeature(EngineFixture f) {
+        try (Orchestrator o = f.start(f.builder().agent(ScriptAgent.of(WorktreeMadeBeforeRecordTest.COMMIT)).feature("m", "work"))) {
+            Session s = o.await("m", Duration.ofSeconds(60));
+            assertEquals(SessionState.READY_TO_MERGE, s.state(), s.message());
+            return s.worktree().orElseThrow();
+        }
+    }
+
+    /** What a host killed inside merge() leaves in the record. */
+    private static void leaveMerging(EngineFixture f) {
+        try (StateStore store = StateStores.jsonFiles(f.repo.resolve(".git"))) {
+            store.update("m", r -> r.toBuilder().state(SessionState.MERGING).work(Session.Work.RUNNING)
+                    .message("merging into main").build());
+        }
+    }
+
+    @Test
+    void aMergeKilledBeforeTheBaseMovedIsReadyToMergeAgainAndTheTemporaryWorktreeIsGone() {
+        EngineFixture f = new EngineFixture(tmp);
+        readyFeature(f);
+        String main = f.git("rev-parse", "main");
+        leaveMerging(f);
+        Path leftover = f.repo.resolveSibling("repo.worktrees").resolve(".merge-test-1");
+        f.git("worktree", "add", "-q", "-b", "agent-orchestrator/merge-test-1", leftover.toString(), "feature/m");
+
+        try (Orchestrator o = f.start(f.builder().agent(ScriptAgent.of(WorktreeMadeBeforeRecordTest.COMMIT)))) {
+            Session s = o.await("m", Duration.ofSeconds(30));
+            assertEquals(SessionState.READY_TO_MERGE, s.state(), s.message());
+            assertTrue(s.message().contains("merge again"), s.message());
+            assertEquals(main, f.git("rev-parse", "main"), "the base did not move");
+            assertFalse(Files.exists(leftover), "the merge-test worktree is removed");
+            assertEquals("", f.git("branch", "--list", "agent-orchestrator/*"), "and its branch");
+            assertTrue(o.merge("m").merged(), "the merge can be made again");
+        }
+    }
+
+    @Test
+    void aMergeKilledAfterTheBaseMovedIsMerged() {
+        EngineFixture f = new EngineFixture(tmp);
+        Path worktree = readyFeature(f);
+        leaveMerging(f);
+        f.git("merge", "-q", "--no-ff", "-m", "merge m", "feature/m"); // the base moved before the kill
+
+        try (Orchestrator o = f.start(f.builder().agent(ScriptAgent.of(WorktreeMadeBeforeRecordTest.COMMIT)))) {
+            Session s = o.await("m", Duration.ofSeconds(30));
+            assertEquals(SessionState.MERGED, s.state(), s.message());
+            assertTrue(Files.isDirectory(worktree), "the worktree is kept");
+        }
+    }
+}
