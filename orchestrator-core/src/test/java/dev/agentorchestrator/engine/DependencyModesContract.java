@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.agentorchestrator.DependencyMode;
 import dev.agentorchestrator.Feature;
 import dev.agentorchestrator.MergeRequest;
+import dev.agentorchestrator.MergeResult;
 import dev.agentorchestrator.MergeStrategy;
 import dev.agentorchestrator.Orchestrator;
 import dev.agentorchestrator.Session;
@@ -103,6 +104,13 @@ public abstract class DependencyModesContract {
             assertEquals(List.of("write ui.txt", "write api.txt"), List.of(f.git("log", "--format=%s", "-2", "feature/ui").split("\n")));
             assertTrue(transcript(f, "ui").contains("replayed 1 commit(s) of this session onto it"), transcript(f, "ui"));
             assertEquals(READY_TO_MERGE, o.await("ui", Duration.ofSeconds(60)).state(), "CI ran again on the new head");
+
+            String mainBefore = f.git("rev-parse", "main");
+            MergeResult early = o.merge("ui");
+            assertEquals(MergeResult.Outcome.REFUSED_STATE, early.outcome(), "merged alone, ui would bring api's commits");
+            assertTrue(early.message().contains("stacked on 'api'") && early.message().contains("Merge 'api' first"),
+                    early.message());
+            assertEquals(mainBefore, f.git("rev-parse", "main"), "nothing moved");
 
             // Squashed, the dependency's commits are not on main: ui's own commit must be replayed onto main.
             assertTrue(o.merge(MergeRequest.of("api").withStrategy(MergeStrategy.SQUASH)).merged());

@@ -515,6 +515,23 @@ public final class Engine implements Orchestrator {
         return lifecycle.get(name).view();
     }
 
+    /**
+     * A stacked session's branch holds its dependency's commits: merged alone before the dependency,
+     * it would bring them into the base untested as the dependency's own (issue 17). The merge
+     * queue takes the dependency first; a single merge is refused, saying so.
+     */
+    private Optional<MergeResult> stackedOnUnmerged(SessionRecord s) {
+        if (s.dependencyMode() != dev.agentorchestrator.DependencyMode.STACKED) {
+            return Optional.empty();
+        }
+        return s.dependsOn().stream().filter(d -> lifecycle.find(d).map(x -> x.state() != SessionState.MERGED).orElse(false))
+                .findFirst().map(d -> new MergeResult(s.name(), MergeResult.Outcome.REFUSED_STATE, s.baseBranch(),
+                        git.resolve(s.baseBranch()).orElse(""), Optional.empty(), List.of(), "'" + s.name()
+                        + "' is stacked on '" + d + "', which is not merged yet: merging it alone would bring the commits of '"
+                        + d + "' into " + s.baseBranch() + ". Merge '" + d + "' first, or both in order with merge(List.of(\""
+                        + d + "\", \"" + s.name() + "\"))."));
+    }
+
     /** Before an action on a session: a worktree or branch changed by hand refuses it, saying how to repair. */
     private void refuseOnDrift(SessionRecord s, String refused) {
         drift.notice(s.name()).filter(RepositoryDrift::blocksWork).ifPresent(d -> {
@@ -533,7 +550,13 @@ public final class Engine implements Orchestrator {
     public MergeResult merge(MergeRequest request) {
         ensureOpen();
         Objects.requireNonNull(request, "request");
-        refuseOnDrift(lifecycle.get(request.feature()), "is not merged");
+        SessionRecord s = lifecycle.get(request.feature());
+        refuseOnDrift(s, "is not merged");
+        Optional<MergeResult> early = stackedOnUnmerged(s);
+        if (early.isPresent()) {
+            events.publish(new OrchestratorEvent.MergeFinished(lifecycle.now(), s.name(), early.get()));
+            return early.get();
+        }
         MergeResult r = merger.merge(request, false);
         coordinator.refreshSoon();
         return r;
