@@ -89,12 +89,12 @@ public abstract class EngineKillLoop {
                 if (round == kills) {
                     break;
                 }
-                Map<String, String> settled = EngineKillLoopChecks.refs(repo);
+                Map<String, String> settled = TestRepos.refs(repo);
                 Files.createFile(work.resolve("go-" + round));
                 String how = killAtARandomInstant(host, settledAt, random, when);
                 System.out.printf("round %d: killed %s after %d ms of operations%n", round, how, (System.nanoTime() - checked) / 1_000_000);
                 lines = host.lines();
-                atKill = EngineKillLoopChecks.refs(repo);
+                atKill = TestRepos.refs(repo);
                 Set<String> vanishing = checks.readOperations(lines.subList(settledAt, lines.size()), finishRemoves);
                 checks.branchesKept(settled, atKill, vanishing, "between the restart and kill " + (round + 1) + " (-Dreliability.seed="
                         + seed + ")\n" + host.output());

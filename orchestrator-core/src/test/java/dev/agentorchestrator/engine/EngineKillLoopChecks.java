@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * What {@link EngineKillLoop} checks, and what it remembers between rounds: the prompts a host
@@ -89,7 +88,7 @@ final class EngineKillLoopChecks {
      * kept, fsck, no leftovers, worktrees matching the records, prompts delivered.
      */
     void afterRecovery(Map<String, String> atKill, Map<String, Stored> sessions, Set<String> removesFinished, String when) {
-        Map<String, String> now = refs(repo);
+        Map<String, String> now = TestRepos.refs(repo);
         Set<String> rolledBack = new HashSet<>();
         for (Map.Entry<String, String> e : atKill.entrySet()) {
             String ref = e.getKey();
@@ -197,16 +196,6 @@ final class EngineKillLoopChecks {
         return all.toString();
     }
 
-    static Map<String, String> refs(Path repo) {
-        Map<String, String> refs = new TreeMap<>();
-        for (String line : TestRepos.git(repo, "for-each-ref", "--format=%(refname) %(objectname)").split("\n")) {
-            if (!line.isBlank()) {
-                String[] parts = line.split(" ");
-                refs.put(parts[0], parts[1]);
-            }
-        }
-        return refs;
-    }
 
     private static Path real(Path path) {
         try {

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,7 +44,7 @@ public abstract class GitBackendKillLoop extends GitBackendContractSupport {
         Path repo = GeneratedRepos.generate(temp.resolve("repo"), Integer.getInteger("reliability.files", 300), seed);
         TestRepos.commitFiles(repo, Map.of("later.txt", "later\n"), "a second commit");
         git(repo, "branch", "keep/old", "main~1");
-        Map<String, String> before = refs(repo);
+        Map<String, String> before = TestRepos.refs(repo);
         Set<String> finished = new HashSet<>();
         int next = 0;
         for (int round = 0; round < kills; round++) {
@@ -85,7 +84,7 @@ public abstract class GitBackendKillLoop extends GitBackendContractSupport {
                 assertEquals(List.of(), RepositoryHealth.stagingFolders(repo.resolveSibling("repo.worktrees")), when);
                 List<Path> deep = madeThisRound.stream().filter(Files::isDirectory).toList();
                 assertEveryWorktreeWhole(repo, deep, when);
-                Map<String, String> now = refs(repo);
+                Map<String, String> now = TestRepos.refs(repo);
                 before.forEach((ref, id) -> assertEquals(id, now.get(ref), ref + " is kept " + when));
                 Set<String> checkedOut = new HashSet<>();
                 RepositoryHealth.linkedWorktrees(repo).forEach(w -> w.branch().ifPresent(checkedOut::add));
@@ -121,16 +120,6 @@ public abstract class GitBackendKillLoop extends GitBackendContractSupport {
         assertTrue(next > 0, "the children made worktrees");
     }
 
-    private static Map<String, String> refs(Path repo) {
-        Map<String, String> refs = new TreeMap<>();
-        for (String line : TestRepos.git(repo, "for-each-ref", "--format=%(refname) %(objectname)").split("\n")) {
-            if (!line.isBlank()) {
-                String[] parts = line.split(" ");
-                refs.put(parts[0], parts[1]);
-            }
-        }
-        return refs;
-    }
 
     private static List<String> lines(Path log) {
         try {

@@ -73,6 +73,18 @@ public final class TestRepos {
         }
     }
 
+    /** Every ref of the repository and the object it points at, sorted by name (for "nothing was lost" checks). */
+    public static java.util.Map<String, String> refs(Path repo) {
+        java.util.Map<String, String> refs = new java.util.TreeMap<>();
+        for (String line : git(repo, "for-each-ref", "--format=%(refname) %(objectname)").split("\n")) {
+            if (!line.isBlank()) {
+                String[] parts = line.split(" ");
+                refs.put(parts[0], parts[1]);
+            }
+        }
+        return refs;
+    }
+
     /**
      * Runs {@code git args...} in {@code dir} and returns its standard output.
      *
