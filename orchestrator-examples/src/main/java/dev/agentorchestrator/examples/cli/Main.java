@@ -10,6 +10,8 @@ import dev.agentorchestrator.examples.cli.commands.DemoCommand;
 import dev.agentorchestrator.examples.cli.commands.DoctorCommand;
 import dev.agentorchestrator.examples.cli.commands.EngineCommandsCli;
 import dev.agentorchestrator.examples.cli.commands.InitCommand;
+import dev.agentorchestrator.examples.cli.commands.PlanCommand;
+import dev.agentorchestrator.examples.cli.commands.RepairCommands;
 import dev.agentorchestrator.examples.cli.commands.ReadCommands;
 import dev.agentorchestrator.examples.cli.commands.SessionCommands;
 import java.io.PrintWriter;
@@ -35,6 +37,9 @@ import picocli.CommandLine.Command;
             SessionCommands.Remove.class,
             SessionCommands.Merge.class,
             SessionCommands.RunCi.class,
+            RepairCommands.Drift.class,
+            RepairCommands.Repair.class,
+            PlanCommand.class,
             ForecastCommand.class,
             AttachCommand.class,
             CleanupCommand.class,

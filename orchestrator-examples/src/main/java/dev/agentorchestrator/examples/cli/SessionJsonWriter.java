@@ -33,6 +33,7 @@ public final class SessionJsonWriter {
             g.writeString(d);
         }
         g.writeEndArray();
+        g.writeStringField("dependencyMode", s.dependencyMode().name());
         g.writeStringField("agentSessionId", s.agentSessionId().orElse(null));
         g.writeObjectFieldStart("progress");
         g.writeNumberField("completed", s.progress().completed());

@@ -1,5 +1,6 @@
 package dev.agentorchestrator.examples.cli;
 
+import dev.agentorchestrator.DependencyMode;
 import dev.agentorchestrator.ForecastMatrix;
 import dev.agentorchestrator.Overlap;
 import dev.agentorchestrator.Session;
@@ -50,7 +51,25 @@ public final class StatusTable {
         for (String[] row : rows) {
             append(out, row, width);
         }
+        notes(sessions, out);
         return out.toString();
+    }
+
+    /**
+     * The lines under the rows, worded like the library's {@code StatusSnapshot.toTable()}: how
+     * each dependent waits ({@code depends: ui stacked on api}), and each attention in full, since
+     * the column cuts it (a repository drift names the command that fixes it at its end).
+     */
+    private static void notes(List<Session> sessions, StringBuilder out) {
+        for (Session s : sessions) {
+            if (!s.dependsOn().isEmpty()) {
+                out.append("depends: ").append(s.name()).append(s.dependencyMode() == DependencyMode.STACKED
+                        ? " stacked on " : " after merge of ").append(String.join(", ", s.dependsOn())).append('\n');
+            }
+            if (!s.attention().isEmpty()) {
+                out.append("attention: ").append(s.name()).append(": ").append(s.attention().replace('\n', ' ')).append('\n');
+            }
+        }
     }
 
     /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.agentorchestrator.CiResult;
+import dev.agentorchestrator.DependencyMode;
 import dev.agentorchestrator.Session;
 import dev.agentorchestrator.SessionState;
 import dev.agentorchestrator.TaskProgress;
@@ -104,13 +105,18 @@ public final class StoredSessions {
         Fields progress = f.object("progress");
         Optional<CiResult> lastCi = f.has("lastCi") ? Optional.of(ciResult(f.object("lastCi"))) : Optional.empty();
         return new Session(f.text("name"), f.text("prompt"), f.text("baseBranch"), f.text("branch"),
-                f.optionalPath("worktree"), f.strings("dependsOn"), f.text("agent"),
+                f.optionalPath("worktree"), f.strings("dependsOn"), dependencyMode(f), f.text("agent"),
                 SessionState.valueOf(f.text("state")), f.text("message"), Session.Work.valueOf(f.text("work")),
                 !f.text("halt").equals("NONE"), f.optionalText("agentSessionId"),
                 new TaskProgress(progress.integer("completed"), progress.integer("total"), progress.text("currentTask")),
                 f.number("costUsd"), f.integer("turns"), lastCi, f.strings("pendingPrompts"),
                 f.optionalText("attention").orElse(""), Instant.parse(f.text("createdAt")), Instant.parse(f.text("updatedAt")),
                 Instant.parse(f.text("lastActivityAt")), f.longValue("revision"));
+    }
+
+    /** Records written before the modes have no {@code dependencyMode}: they read as SEQUENTIAL, as in the store. */
+    private static DependencyMode dependencyMode(Fields f) {
+        return f.has("dependencyMode") ? DependencyMode.valueOf(f.text("dependencyMode")) : DependencyMode.SEQUENTIAL;
     }
 
     private static CiResult ciResult(Fields c) {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CliUsageIT {
 
     private static final List<String> COMMANDS = List.of("init", "create", "prompt", "status", "list", "logs", "stop", "remove",
-            "merge", "ci", "forecast", "attach", "cleanup", "doctor", "start", "shutdown", "dashboard", "demo", "completion");
+            "merge", "ci", "forecast", "attach", "cleanup", "doctor", "start", "shutdown", "dashboard", "demo", "completion", "drift", "repair", "plan");
 
     @TempDir
     Path tmp;
@@ -103,6 +103,26 @@ class CliUsageIT {
         Cli.Result doctor = new Cli(repo).run("doctor").expect(ExitCodes.FAILURE);
         assertTrue(doctor.out().contains("FAIL  config"), doctor.out());
         assertFalse(Files.exists(repo.resolve(".git/agent-orchestrator/engine/engine.json")), "no engine was started");
+    }
+
+    @Test
+    void planAdvisesOnTheConfigsFeaturesWithoutAnEngine() throws Exception {
+        Path repo = TestRepos.withCommit(tmp.resolve("repo"));
+        Files.writeString(repo.resolve("agent-orchestrator.yaml"), """
+                agent: demo
+                features:
+                  - name: api
+                    prompt: Add a route in src/Server.java
+                  - name: ui
+                    prompt: Show the route, wiring it in src/Server.java
+                    dependsOn: [api]
+                    dependencyMode: stacked
+                """);
+        Cli.Result r = new Cli(repo).run("plan").expect(0);
+        assertTrue(r.out().contains("Suggested order") && r.out().contains("api") && r.out().contains("ui"), r.out());
+        assertFalse(Files.exists(repo.resolve(".git/agent-orchestrator/engine/engine.json")), "no engine was started");
+        Files.writeString(repo.resolve("agent-orchestrator.yaml"), "agent: demo\n");
+        assertTrue(new Cli(repo).run("plan").expect(0).out().startsWith("No features in agent-orchestrator.yaml"));
     }
 
     @Test

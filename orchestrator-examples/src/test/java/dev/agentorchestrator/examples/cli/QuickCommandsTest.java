@@ -3,7 +3,10 @@ package dev.agentorchestrator.examples.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentorchestrator.CiResult;
+import dev.agentorchestrator.DependencyMode;
 import dev.agentorchestrator.Session;
 import dev.agentorchestrator.SessionState;
 import dev.agentorchestrator.TaskProgress;
@@ -48,7 +51,8 @@ class QuickCommandsTest {
         try (StateStore store = StateStores.jsonFiles(repo.resolve(".git"))) {
             store.create(record("zeta", 0));
             store.create(record("alpha", 0));
-            store.create(record("busy", 5));
+            store.create(SessionRecord.queued("busy", "Do busy", "main", "feature/busy", List.of("alpha"), DependencyMode.STACKED,
+                    "claude-code", Map.of(), WorktreeSetup.NONE, LONG_AGO.plus(Duration.ofMinutes(5))));
             CiResult ci = CiResult.builder(CiResult.Status.FAILED, "0123456789abcdef").passed(3).failed(1).errored(1).skipped(2)
                     .duration(Duration.ofMillis(1234)).finishedAt(LONG_AGO.plusSeconds(99)).summary("1 failed")
                     .failures(List.of(new TestFailure("adds", "ShopTest", TestFailure.Kind.FAILED, "expected 2", "at line 3")))
@@ -84,8 +88,39 @@ class QuickCommandsTest {
                 && alpha.contains("$1.00") && alpha.contains("[needs you: reactions used up] CI \"passed\" second line"), alpha);
         String busy = table.lines().filter(l -> l.startsWith("busy")).findFirst().orElseThrow();
         assertTrue(busy.contains("$0.10") && busy.contains("[2 prompt(s) waiting]"), busy);
-        assertEquals(List.of("alpha", "zeta", "busy"), table.lines().skip(1).map(l -> l.split(" ")[0]).toList(),
+        assertEquals(List.of("alpha", "zeta", "busy"), table.lines().skip(1).limit(3).map(l -> l.split(" ")[0]).toList(),
                 "the store's order: by creation time, then name");
+        assertEquals(List.of("attention: alpha: reactions used up", "depends: busy stacked on alpha"),
+                table.lines().skip(4).toList(), "under the rows: each attention in full, how each dependent waits");
+    }
+
+    @Test
+    void statusJsonHasTheDependencyModeAndTheAttention() throws Exception {
+        Path repo = seeded(TestRepos.withCommit(tmp.resolve("repo")));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertEquals(ExitCodes.OK, QuickCommands.run(new String[] {"status", "--json"}, repo,
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream())));
+        JsonNode sessions = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8)).path("sessions");
+        assertEquals(List.of("SEQUENTIAL", "SEQUENTIAL", "STACKED"),
+                List.of(sessions.get(0).path("dependencyMode").asText(), sessions.get(1).path("dependencyMode").asText(),
+                        sessions.get(2).path("dependencyMode").asText()));
+        assertEquals("alpha", sessions.get(2).path("dependsOn").get(0).asText());
+        assertEquals("reactions used up", sessions.get(0).path("attention").asText());
+        assertTrue(sessions.get(0).path("needsAttention").asBoolean());
+    }
+
+    @Test
+    void aRecordWrittenBeforeTheModesReadsAsSequential() throws Exception {
+        Path repo = seeded(TestRepos.withCommit(tmp.resolve("repo")));
+        Path busy = repo.resolve(".git/agent-orchestrator/sessions/busy.json");
+        String json = Files.readString(busy);
+        assertTrue(json.contains("\"dependencyMode\" : \"STACKED\""), json);
+        Files.writeString(busy, json.replace("\"dependencyMode\" : \"STACKED\",", ""));
+        Session read = StoredSessions.read(repo.resolve(".git")).orElseThrow().get(2);
+        assertEquals(DependencyMode.SEQUENTIAL, read.dependencyMode());
+        try (StateStore store = StateStores.jsonFiles(repo.resolve(".git"))) {
+            assertEquals(store.load("busy").orElseThrow().view(), read, "as the state store reads it");
+        }
     }
 
     @Test

@@ -95,12 +95,18 @@ public final class ReadCommands {
     public static final class ListSessions implements Callable<Integer> {
         @Option(names = {"-q", "--quiet"}, description = "names only")
         boolean quiet;
+        @Option(names = "--json", description = "print the sessions as a JSON list (the fields of status --json, docs/cli.md)")
+        boolean json;
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                out.println(SessionView.toJson(Context.sessions(Context.layout())).toPrettyString());
+                return ExitCodes.OK;
+            }
             for (Session s : Context.sessions(Context.layout())) {
                 if (quiet) {
                     out.println(s.name());

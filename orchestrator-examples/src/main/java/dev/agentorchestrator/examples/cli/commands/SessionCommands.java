@@ -37,8 +37,12 @@ public final class SessionCommands {
         String prompt;
         @Option(names = "--agent", paramLabel = "NAME", description = "the agent for these features: claude-code, codex, gemini, aider, command, demo (default: the config's)")
         String agent;
-        @Option(names = "--depends-on", paramLabel = "NAME", description = "a feature that must be finished first (repeatable)")
+        @Option(names = "--depends-on", paramLabel = "NAME", description = "a feature this one needs (repeatable); it starts after"
+                + " that feature is merged, or with --stacked at once on top of its branch")
         List<String> dependsOn = new ArrayList<>();
+        @Option(names = "--stacked", description = "start at once on top of the --depends-on feature's branch (exactly one),"
+                + " following its new commits, instead of after it merged (docs/coordination.md)")
+        boolean stacked;
         @Option(names = "--base", paramLabel = "BRANCH", description = "the branch to start from (default: the config's or the current branch)")
         String base;
         @Option(names = "--json", description = "print the created sessions as JSON")
@@ -48,6 +52,12 @@ public final class SessionCommands {
 
         @Override
         public Integer call() {
+            if (stacked && dependsOn.size() != 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--stacked stacks on the branch of exactly one feature,"
+                        + " but --depends-on names " + (dependsOn.isEmpty() ? "none" : dependsOn.size() + ": " + dependsOn)
+                        + "; give one --depends-on NAME (stack c on b, b on a for a chain), or leave --stacked out to start"
+                        + " after all of them merged");
+            }
             String task = prompt != null ? prompt : stdinOrUsage(spec, "give the task with --prompt TEXT (or pipe it in)");
             ObjectNode body = SessionView.JSON.createObjectNode();
             ArrayNode features = body.putArray("features");
@@ -60,6 +70,7 @@ public final class SessionCommands {
                     f.put("baseBranch", base);
                 }
                 dependsOn.forEach(f.putArray("dependsOn")::add);
+                f.put("dependencyMode", stacked ? "stacked" : "sequential");
             }
             JsonNode answer = Context.engine(Context.layout()).post("/api/features", body);
             PrintWriter out = spec.commandLine().getOut();
@@ -67,7 +78,8 @@ public final class SessionCommands {
                 out.println(answer.path("sessions").toPrettyString());
             } else {
                 for (JsonNode s : answer.path("sessions")) {
-                    out.printf("created %s (%s) on branch %s%n", s.path("name").asText(), s.path("state").asText(), s.path("branch").asText());
+                    out.printf("created %s (%s) on branch %s%s%n", s.path("name").asText(), s.path("state").asText(), s.path("branch").asText(),
+                            waits(s));
                 }
             }
             return ExitCodes.OK;
@@ -269,6 +281,16 @@ public final class SessionCommands {
             String status = ci.path("status").asText();
             return status.equals("PASSED") || status.equals("SKIPPED") ? ExitCodes.OK : ExitCodes.FAILURE;
         }
+    }
+
+    /** {@code , stacked on api} or {@code , after merge of api}; empty without dependencies. */
+    private static String waits(JsonNode s) {
+        List<String> deps = new ArrayList<>();
+        s.path("dependsOn").forEach(d -> deps.add(d.asText()));
+        if (deps.isEmpty()) {
+            return "";
+        }
+        return (s.path("dependencyMode").asText().equals("STACKED") ? ", stacked on " : ", after merge of ") + String.join(", ", deps);
     }
 
     /** Standard input when it is piped in, else a usage error saying what to give. */

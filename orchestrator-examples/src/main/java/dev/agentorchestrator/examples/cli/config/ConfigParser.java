@@ -1,6 +1,7 @@
 package dev.agentorchestrator.examples.cli.config;
 
 import dev.agentorchestrator.ConfigurationException;
+import dev.agentorchestrator.DependencyMode;
 import dev.agentorchestrator.Feature;
 import dev.agentorchestrator.Orchestrator;
 import dev.agentorchestrator.OrchestratorException;
@@ -11,6 +12,7 @@ import dev.agentorchestrator.examples.cli.config.OrchestratorConfig.SetupSetting
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -122,7 +124,7 @@ final class ConfigParser {
     private static List<FeatureSettings> features(ConfigReader r) {
         List<FeatureSettings> out = new ArrayList<>();
         for (ConfigReader f : r.mappings("features")) {
-            f.allowOnly(Set.of("name", "prompt", "dependsOn", "baseBranch", "agent"));
+            f.allowOnly(Set.of("name", "prompt", "dependsOn", "baseBranch", "agent", "dependencyMode"));
             String name = f.nonBlank("name").orElseThrow(() -> f.problem("name", "is required", "give the feature a name"));
             String prompt = f.nonBlank("prompt").orElseThrow(() -> f.problem("prompt", "is required", "say what the agent should do"));
             checked(f, "name", () -> Feature.of(name, prompt));
@@ -131,10 +133,35 @@ final class ConfigParser {
                 throw f.problem("agent", "'" + agent.get() + "' is not a known agent", "use one of "
                         + AgentSettings.NAMES.stream().sorted().toList());
             }
-            out.add(new FeatureSettings(name, prompt, f.stringList("dependsOn", false).orElse(List.of()), f.nonBlank("baseBranch"),
-                    agent));
+            List<String> dependsOn = f.stringList("dependsOn", false).orElse(List.of());
+            DependencyMode mode = dependencyMode(f, dependsOn);
+            FeatureSettings feature = new FeatureSettings(name, prompt, dependsOn, f.nonBlank("baseBranch"), agent, mode);
+            // The library's own rules (a dependency named twice, stacked on more than one) at the key's place.
+            checked(f, "dependsOn", () -> Feature.builder(name, prompt).dependsOn(dependsOn.toArray(String[]::new))
+                    .dependencyMode(mode).build());
+            out.add(feature);
         }
         return out;
+    }
+
+    /** {@code dependencyMode: sequential|stacked} (any case); stacked needs exactly one {@code dependsOn}. */
+    private static DependencyMode dependencyMode(ConfigReader f, List<String> dependsOn) {
+        Optional<String> text = f.nonBlank("dependencyMode");
+        if (text.isEmpty()) {
+            return DependencyMode.SEQUENTIAL;
+        }
+        DependencyMode mode = switch (text.get().trim().toLowerCase(Locale.ROOT)) {
+            case "sequential" -> DependencyMode.SEQUENTIAL;
+            case "stacked" -> DependencyMode.STACKED;
+            default -> throw f.problem("dependencyMode", "must be sequential or stacked, found '" + text.get() + "'",
+                    "write 'sequential' (start after the dependency merged, the default) or 'stacked' (start at once on its branch)");
+        };
+        if (mode == DependencyMode.STACKED && dependsOn.size() != 1) {
+            throw f.problem("dependencyMode", "is stacked, which stacks on the branch of exactly one feature, but dependsOn names "
+                    + (dependsOn.isEmpty() ? "none" : dependsOn.size() + ": " + dependsOn),
+                    "name the one feature to stack on in dependsOn, or write 'sequential'");
+        }
+        return mode;
     }
 
     private static Optional<Duration> positive(ConfigReader r, String key) {

@@ -2,6 +2,7 @@ package dev.agentorchestrator.examples.cli.config;
 
 import dev.agentorchestrator.Ci;
 import dev.agentorchestrator.ConfigurationException;
+import dev.agentorchestrator.DependencyMode;
 import dev.agentorchestrator.Feature;
 import dev.agentorchestrator.Orchestrator;
 import dev.agentorchestrator.WorktreeSetup;
@@ -224,19 +225,29 @@ public record OrchestratorConfig(AgentSettings agent, int maxParallelSessions, O
      * @param dependsOn  features that must be finished first
      * @param baseBranch its own base branch, if any
      * @param agent      its own agent's name, if any
+     * @param dependencyMode how it waits for {@code dependsOn} ({@code dependencyMode: sequential|stacked})
      */
     public record FeatureSettings(String name, String prompt, List<String> dependsOn, Optional<String> baseBranch,
-                                  Optional<String> agent) {
+                                  Optional<String> agent, DependencyMode dependencyMode) {
         public FeatureSettings {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(prompt, "prompt");
             dependsOn = List.copyOf(dependsOn);
             Objects.requireNonNull(baseBranch, "baseBranch");
             Objects.requireNonNull(agent, "agent");
+            Objects.requireNonNull(dependencyMode, "dependencyMode");
         }
 
-        Feature toFeature(OrchestratorConfig config) {
-            Feature.Builder b = Feature.builder(name, prompt).dependsOn(dependsOn.toArray(String[]::new));
+        /** A feature with the default mode, {@link DependencyMode#SEQUENTIAL}. */
+        public FeatureSettings(String name, String prompt, List<String> dependsOn, Optional<String> baseBranch,
+                               Optional<String> agent) {
+            this(name, prompt, dependsOn, baseBranch, agent, DependencyMode.SEQUENTIAL);
+        }
+
+        /** The library's feature (its agent looked up in {@code config}). */
+        public Feature toFeature(OrchestratorConfig config) {
+            Feature.Builder b = Feature.builder(name, prompt).dependsOn(dependsOn.toArray(String[]::new))
+                    .dependencyMode(dependencyMode);
             baseBranch.ifPresent(b::baseBranch);
             agent.ifPresent(a -> b.agent(config.agentNamed(a).launcher()));
             return b.build();

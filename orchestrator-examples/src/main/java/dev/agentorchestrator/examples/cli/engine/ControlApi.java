@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.agentorchestrator.AwaitTimeoutException;
 import dev.agentorchestrator.ConfigurationException;
+import dev.agentorchestrator.DependencyMode;
 import dev.agentorchestrator.EventSubscription;
 import dev.agentorchestrator.GitException;
 import dev.agentorchestrator.IllegalStateTransitionException;
@@ -13,6 +14,7 @@ import dev.agentorchestrator.InvalidFeatureNameException;
 import dev.agentorchestrator.MergeResult;
 import dev.agentorchestrator.MergeStrategy;
 import dev.agentorchestrator.OrchestratorEvent;
+import dev.agentorchestrator.RepositoryDrift;
 import dev.agentorchestrator.Session;
 import dev.agentorchestrator.UnknownSessionException;
 import dev.agentorchestrator.examples.cli.CoordinationView;
@@ -41,13 +43,15 @@ import org.slf4j.LoggerFactory;
  * GET    /api/status                      engine info, every session, the overlaps and the forecast
  * GET    /api/forecast                    the conflict forecast
  * GET    /api/sessions/{name}             one session
- * POST   /api/features                    {"features":[{"name","prompt","agent","dependsOn":[..],"baseBranch"}]}
+ * POST   /api/features                    {"features":[{"name","prompt","agent","dependsOn":[..],"dependencyMode","baseBranch"}]}
  * POST   /api/sessions/{name}/prompt      {"prompt": "..."}
  * POST   /api/sessions/{name}/stop
  * POST   /api/sessions/{name}/await       {"timeoutSeconds": N}: answers once the session settles
  * POST   /api/sessions/{name}/merge       merge now ({"strategy": "merge|squash|ff-only|rebase"}): the MergeResult
  * POST   /api/merge-queue                 the merge queue ({"features": [...]}, empty for every ready one): results
  * POST   /api/sessions/{name}/ci          runs CI now (409 unless IDLE or READY_TO_MERGE)
+ * GET    /api/sessions/{name}/drift       {"drift": {kind, description, fix, found, repairable} or null}: looks now
+ * POST   /api/sessions/{name}/repair      {"repaired": the drift found (or null), "session": ...}; 409 when not repairable
  * DELETE /api/sessions/{name}?keepBranch=true&amp;force=true
  * POST   /api/shutdown
  * GET    /api/events                      server-sent events, one JSON object per event
@@ -165,12 +169,40 @@ final class ControlApi implements HttpHandler {
                 send(x, 200, SessionView.toJson(engine.await(name, Duration.ofSeconds(Math.max(1, seconds)))));
             }
             case "POST ci" -> send(x, 200, SessionView.toJson(engine.runCi(name)));
+            case "GET drift" -> {
+                ObjectNode out = SessionView.JSON.createObjectNode();
+                out.set("drift", driftJson(engine.drift(name)));
+                send(x, 200, out);
+            }
+            case "POST repair" -> {
+                // What differed is taken first, so the answer says what the repair did (the library returns the session only).
+                Optional<RepositoryDrift> before = engine.drift(name);
+                Session after = engine.repair(name);
+                ObjectNode out = SessionView.JSON.createObjectNode();
+                out.set("repaired", driftJson(before));
+                out.set("session", SessionView.toJson(after));
+                send(x, 200, out);
+            }
             case "POST merge" -> {
                 Optional<MergeStrategy> strategy = text(readBody(x), "strategy").map(dev.agentorchestrator.examples.cli.MergeStrategies::parse);
                 send(x, 200, mergeJson(engine.merge(name, strategy)));
             }
             default -> send(x, 404, error("no route " + method + " for a session" + (action.isEmpty() ? "" : " /" + action), "no-route"));
         }
+    }
+
+    static JsonNode driftJson(Optional<RepositoryDrift> drift) {
+        if (drift.isEmpty()) {
+            return SessionView.JSON.nullNode();
+        }
+        RepositoryDrift d = drift.get();
+        ObjectNode n = SessionView.JSON.createObjectNode();
+        n.put("kind", d.kind().name());
+        n.put("description", d.description());
+        n.put("fix", d.fix());
+        n.put("found", d.found().orElse(null));
+        n.put("repairable", d.repairable());
+        return n;
     }
 
     static ObjectNode mergeJson(MergeResult r) {
@@ -197,12 +229,23 @@ final class ControlApi implements HttpHandler {
             List<String> deps = new ArrayList<>();
             f.path("dependsOn").forEach(d -> deps.add(d.asText()));
             requests.add(new EngineCommands.CreateRequest(f.path("name").asText(""), f.path("prompt").asText(""),
-                    text(f, "agent"), deps, text(f, "baseBranch")));
+                    text(f, "agent"), deps, text(f, "baseBranch"), text(f, "dependencyMode").map(ControlApi::dependencyMode)
+                    .orElse(DependencyMode.SEQUENTIAL)));
         }
         List<Session> added = engine.create(requests);
         ObjectNode out = SessionView.JSON.createObjectNode();
         out.set("sessions", SessionView.toJson(added));
         return out;
+    }
+
+    /** {@code sequential} or {@code stacked}, in any case; anything else is a 400 naming both. */
+    static DependencyMode dependencyMode(String text) {
+        return switch (text.strip().toUpperCase(java.util.Locale.ROOT)) {
+            case "SEQUENTIAL" -> DependencyMode.SEQUENTIAL;
+            case "STACKED" -> DependencyMode.STACKED;
+            default -> throw new IllegalArgumentException("\"dependencyMode\" is '" + text + "'; write \"sequential\" (start after"
+                    + " the dependency merged, the default) or \"stacked\" (start at once on top of its branch)");
+        };
     }
 
     private static Optional<String> text(JsonNode node, String field) {

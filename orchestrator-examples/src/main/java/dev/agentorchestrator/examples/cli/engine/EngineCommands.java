@@ -1,5 +1,6 @@
 package dev.agentorchestrator.examples.cli.engine;
 
+import dev.agentorchestrator.DependencyMode;
 import dev.agentorchestrator.EventSubscription;
 import dev.agentorchestrator.Feature;
 import dev.agentorchestrator.ForecastMatrix;
@@ -9,6 +10,7 @@ import dev.agentorchestrator.MergeStrategy;
 import dev.agentorchestrator.Orchestrator;
 import dev.agentorchestrator.Overlap;
 import dev.agentorchestrator.RemoveRequest;
+import dev.agentorchestrator.RepositoryDrift;
 import dev.agentorchestrator.OrchestratorEvent;
 import dev.agentorchestrator.Session;
 import dev.agentorchestrator.examples.cli.RepositoryLayout;
@@ -46,15 +48,22 @@ public final class EngineCommands implements AutoCloseable {
         return new EngineCommands(builder.start(), config);
     }
 
-    /** A feature to add: {@code create NAME --prompt ... [--agent] [--depends-on] [--base]}. */
+    /** A feature to add: {@code create NAME --prompt ... [--agent] [--depends-on [--stacked]] [--base]}. */
     public record CreateRequest(String name, String prompt, Optional<String> agent, List<String> dependsOn,
-                                Optional<String> baseBranch) {
+                                Optional<String> baseBranch, DependencyMode dependencyMode) {
         public CreateRequest {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(prompt, "prompt");
             Objects.requireNonNull(agent, "agent");
             dependsOn = List.copyOf(dependsOn);
             Objects.requireNonNull(baseBranch, "baseBranch");
+            Objects.requireNonNull(dependencyMode, "dependencyMode");
+        }
+
+        /** A request with the default mode, {@link DependencyMode#SEQUENTIAL}. */
+        public CreateRequest(String name, String prompt, Optional<String> agent, List<String> dependsOn,
+                             Optional<String> baseBranch) {
+            this(name, prompt, agent, dependsOn, baseBranch, DependencyMode.SEQUENTIAL);
         }
     }
 
@@ -65,7 +74,8 @@ public final class EngineCommands implements AutoCloseable {
     public List<Session> create(List<CreateRequest> requests) {
         List<Feature> features = new ArrayList<>();
         for (CreateRequest r : requests) {
-            Feature.Builder b = Feature.builder(r.name(), r.prompt()).dependsOn(r.dependsOn().toArray(String[]::new));
+            Feature.Builder b = Feature.builder(r.name(), r.prompt()).dependsOn(r.dependsOn().toArray(String[]::new))
+                    .dependencyMode(r.dependencyMode());
             r.baseBranch().ifPresent(b::baseBranch);
             r.agent().ifPresent(a -> b.agent(config.agentNamed(a).launcher()));
             features.add(b.build());
@@ -102,7 +112,24 @@ public final class EngineCommands implements AutoCloseable {
         return orchestrator.runCi(name);
     }
 
-    /** The latest conflict forecast, computed in the background as branches move. */
+    /**
+     * How the session's record and the repository differ because of a change by hand, looking now
+     * (what it finds also becomes the session's attention).
+     */
+    public Optional<RepositoryDrift> drift(String name) {
+        return orchestrator.drift(name);
+    }
+
+    /**
+     * Makes the record follow the repository where that loses nothing.
+     *
+     * @throws dev.agentorchestrator.GitException when it cannot be repaired this way (the message says what to do)
+     * @throws dev.agentorchestrator.IllegalStateTransitionException while the session is worked on
+     */
+    public Session repair(String name) {
+        return orchestrator.repair(name);
+    }
+
     /** Merges one feature now with the strategy given (empty: the default merge commit). */
     public MergeResult merge(String name, java.util.Optional<MergeStrategy> strategy) {
         MergeRequest request = MergeRequest.of(name);
@@ -114,6 +141,7 @@ public final class EngineCommands implements AutoCloseable {
         return names.isEmpty() ? orchestrator.mergeAll() : orchestrator.merge(names);
     }
 
+    /** The latest conflict forecast, computed in the background as branches move. */
     public ForecastMatrix forecast() {
         return orchestrator.forecast();
     }

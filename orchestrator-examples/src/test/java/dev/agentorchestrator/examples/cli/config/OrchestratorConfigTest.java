@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.agentorchestrator.DependencyMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -105,6 +106,61 @@ class OrchestratorConfigTest {
         assertThrows(ConfigFileException.class, () -> OrchestratorConfig.parse("f.yaml", "features:\n  - name: Bad Name\n    prompt: x\n"));
         ConfigFileException syntax = assertThrows(ConfigFileException.class, () -> OrchestratorConfig.parse("f.yaml", "a: [\n"));
         assertTrue(syntax.getMessage().contains("not valid YAML"), syntax.getMessage());
+    }
+
+    @Test
+    void aFeaturesDependencyModeIsRead() {
+        OrchestratorConfig c = OrchestratorConfig.parse("f.yaml", """
+                features:
+                  - name: api
+                    prompt: Add the API
+                  - name: ui
+                    prompt: Add the UI
+                    dependsOn: [api]
+                    dependencyMode: Stacked
+                  - name: docs
+                    prompt: Document it
+                    dependsOn: [api, ui]
+                    dependencyMode: sequential
+                """);
+        assertEquals(DependencyMode.SEQUENTIAL, c.features().get(0).dependencyMode());
+        assertEquals(DependencyMode.STACKED, c.features().get(1).dependencyMode());
+        assertEquals(DependencyMode.SEQUENTIAL, c.features().get(2).dependencyMode());
+        assertEquals(DependencyMode.STACKED, c.features().get(1).toFeature(c).dependencyMode(), "the library's feature gets it");
+    }
+
+    @Test
+    void aWrongDependencyModeNamesKeyLineAndColumn() {
+        ConfigFileException unknown = assertThrows(ConfigFileException.class, () -> OrchestratorConfig.parse("f.yaml", """
+                features:
+                  - name: ui
+                    prompt: Add the UI
+                    dependsOn: [api]
+                    dependencyMode: parallel
+                """));
+        assertEquals("features[0].dependencyMode", unknown.key());
+        assertEquals(5, unknown.line());
+        assertEquals(21, unknown.column());
+        assertTrue(unknown.getMessage().contains("must be sequential or stacked, found 'parallel'"), unknown.getMessage());
+
+        ConfigFileException twoBelow = assertThrows(ConfigFileException.class, () -> OrchestratorConfig.parse("f.yaml", """
+                features:
+                  - name: ui
+                    prompt: Add the UI
+                    dependsOn: [api, auth]
+                    dependencyMode: stacked
+                """));
+        assertEquals("features[0].dependencyMode", twoBelow.key());
+        assertTrue(twoBelow.getMessage().contains("exactly one") && twoBelow.getMessage().contains("[api, auth]"),
+                twoBelow.getMessage());
+
+        ConfigFileException none = assertThrows(ConfigFileException.class, () -> OrchestratorConfig.parse("f.yaml", """
+                features:
+                  - name: ui
+                    prompt: Add the UI
+                    dependencyMode: stacked
+                """));
+        assertTrue(none.getMessage().startsWith("f.yaml:4:21: features[0].dependencyMode is stacked"), none.getMessage());
     }
 
     @Test
