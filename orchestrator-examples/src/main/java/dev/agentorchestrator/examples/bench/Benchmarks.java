@@ -155,11 +155,11 @@ public final class Benchmarks {
         out.append("Regenerated, figures and all, by one command from the repository root:\n\n```sh\n")
                 .append(COMMAND).append("\n```\n\n");
         out.append("""
-                One part alone: `-Dbench.args="--only parallel"` (or `scale`, `memory`, `parsing`, `worktree`;
+                One part alone: `-Dbench.args="--only parallel"` (or `scale`, `memory`, `parsing`, `worktree`, `forecast`, `merge-queue`, `cli`;
                 several with commas); the other sections of this file are kept as they were. `--quick` runs
                 tiny settings (the smoke test uses them). The harness is
                 `dev.agentorchestrator.examples.bench.Benchmarks` in `orchestrator-examples`; the whole run
-                takes about 10 minutes on 2 cores. It is not a test: nothing fails on a number, and nothing in
+                takes about 16 minutes on 2 cores. It is not a test: nothing fails on a number, and nothing in
                 the test suite asserts a time.
 
                 **Read the ratios, not the absolute times.** The figures come from a shared virtual machine
