@@ -7,14 +7,20 @@ import java.util.function.LongSupplier;
 
 /**
  * Decides when the engine is idle: no session is live, no event stream is open, and no request
- * came for the idle timeout. Thread-safe.
+ * came for the idle timeout. Before its first request an engine waits at least
+ * {@link #FIRST_REQUEST_GRACE}: the command that started it on demand connects only once the
+ * engine is up, which on a busy machine can take longer than a short idle timeout. Thread-safe.
  */
 final class EngineActivity {
+
+    /** How long an engine that has served no request yet waits for one, at least. */
+    static final Duration FIRST_REQUEST_GRACE = Duration.ofSeconds(30);
 
     private final Duration idleTimeout;
     private final LongSupplier clock;
     private final AtomicInteger openStreams = new AtomicInteger();
     private volatile long lastBusyNanos;
+    private volatile boolean served;
     private volatile boolean stopping;
 
     EngineActivity(Duration idleTimeout, LongSupplier nanoClock) {
@@ -25,6 +31,7 @@ final class EngineActivity {
 
     void requestSeen() {
         lastBusyNanos = clock.getAsLong();
+        served = true;
     }
 
     void streamOpened() {
@@ -47,7 +54,8 @@ final class EngineActivity {
             lastBusyNanos = now;
             return false;
         }
-        return now - lastBusyNanos >= idleTimeout.toNanos();
+        Duration wait = served || idleTimeout.compareTo(FIRST_REQUEST_GRACE) >= 0 ? idleTimeout : FIRST_REQUEST_GRACE;
+        return now - lastBusyNanos >= wait.toNanos();
     }
 
     void stop() {
