@@ -86,7 +86,15 @@ final class WorktreeCreator {
             update.setNewObjectId(ObjectId.fromString(commit));
             update.setExpectedOldObjectId(ObjectId.zeroId());
             update.setRefLogMessage("branch: Created from " + commit, false);
-            RefUpdate.Result result = update.update();
+            RefUpdate.Result result;
+            // JGit's reflog writer opens the log, and on "not found" makes its folder only when it
+            // is still missing: two threads creating the first branches under a new folder
+            // (feature/a, feature/b) can both miss it, and the one that loses the race fails with
+            // FileNotFoundException (seen once in CI in worktreesCanBeCreatedFromSeveralThreadsAtOnce).
+            // Ref creation takes microseconds, so creates in one JVM take turns here.
+            synchronized (repo.main()) {
+                result = update.update();
+            }
             if (result != RefUpdate.Result.NEW) {
                 throw new IOException("cannot create the branch '" + branch + "': " + result
                         + (result == RefUpdate.Result.LOCK_FAILURE
