@@ -11,8 +11,9 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * What the launcher script runs once to write the class-data-sharing archive that later commands
- * start from ({@code java -XX:ArchiveClassesAtExit=... -jar the.jar --cds-training}): it loads
+ * What the launcher script runs once, with {@code -XX:DumpLoadedClassList}, to list the classes of
+ * the class-data-sharing archive that later commands start from ({@code java -cp the.jar
+ * ...CliEntry --cds-training}, then {@code java -Xshare:dump} of the list): it loads
  * the classes the quick commands need, on a record made up here, and picocli's model of every
  * command with its help, so that the archive holds the same classes whichever command a person
  * happens to run first. It works in a temporary folder that it deletes.

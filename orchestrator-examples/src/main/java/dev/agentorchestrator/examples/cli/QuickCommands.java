@@ -1,26 +1,25 @@
 package dev.agentorchestrator.examples.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.agentorchestrator.Session;
+import java.io.FileInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * {@code status} and {@code list} in their common forms, answered before picocli is even loaded:
  * a person types {@code status} often and expects it as quick as {@code git status}. A JVM's
- * start-up cost is mostly the classes it loads, so this path loads only Jackson's streaming
- * parser, the session records and the table (see {@link StoredSessions}); picocli's model of the
- * twenty commands, Jackson's data binding, the HTTP client, the state store, JGit and the engine
- * stay unloaded.
+ * start-up cost is mostly the classes it loads, so this path loads only a small JSON reader and
+ * writer ({@link JsonText}), the session records and the table (see {@link StoredSessions});
+ * picocli's model of the twenty commands, Jackson, the HTTP client, the state store, JGit and the
+ * engine stay unloaded.
  *
  * <p>Anything else is not this class's business and it answers {@link #NOT_MINE}, so that the
  * full command line handles it with the same result: another option ({@code --watch},
@@ -65,45 +64,42 @@ public final class QuickCommands {
         if (sessions.isEmpty()) {
             return NOT_MINE;
         }
-        try {
-            if (list) {
-                for (Session s : sessions.get()) {
-                    out.println(option == null ? s.name() + "\t" + s.state() + "\t" + s.branch() : s.name());
-                }
-            } else if (option == null) {
-                out.print(StatusTable.render(sessions.get(), Instant.now()));
-                if (!sessions.get().isEmpty()) {
-                    out.println(CoordinationView.NO_ENGINE);
-                }
-            } else {
-                printJson(layout, sessions.get(), out);
+        if (list) {
+            for (Session s : sessions.get()) {
+                out.println(option == null ? s.name() + "\t" + s.state() + "\t" + s.branch() : s.name());
             }
-        } catch (IOException e) {
-            err.println("agent-orchestrator: cannot write the output: " + e.getMessage());
-            return ExitCodes.FAILURE;
+        } else if (option == null) {
+            out.print(StatusTable.render(sessions.get(), Instant.now()));
+            if (!sessions.get().isEmpty()) {
+                out.println(CoordinationView.NO_ENGINE);
+            }
+        } else {
+            out.println(json(layout, sessions.get()));
         }
         out.flush();
+        if (out.checkError()) {
+            err.println("agent-orchestrator: cannot write the output (is the reading end of the pipe closed?)");
+            return ExitCodes.FAILURE;
+        }
         return ExitCodes.OK;
     }
 
     /** The same document as {@code status --json} prints when no engine runs (docs/cli.md). */
-    private static void printJson(RepositoryLayout layout, List<Session> sessions, PrintStream out) throws IOException {
-        try (JsonGenerator g = new JsonFactory().createGenerator(out).useDefaultPrettyPrinter()) {
-            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-            g.writeStartObject();
-            g.writeStringField("repository", layout.mainWorktree().toString());
-            g.writeArrayFieldStart("sessions");
-            for (Session s : sessions) {
-                SessionJsonWriter.write(g, s);
-            }
-            g.writeEndArray();
-            g.writeBooleanField("engineRunning", false);
-            g.writeNullField("overlaps");
-            g.writeNullField("forecast");
-            g.writeStringField("note", CoordinationView.NO_ENGINE);
-            g.writeEndObject();
+    private static String json(RepositoryLayout layout, List<Session> sessions) {
+        JsonText.Writer g = new JsonText.Writer();
+        g.beginObject();
+        g.name("repository").value(layout.mainWorktree().toString());
+        g.name("sessions").beginArray();
+        for (Session s : sessions) {
+            SessionJsonWriter.write(g, s);
         }
-        out.println();
+        g.endArray();
+        g.name("engineRunning").value(false);
+        g.name("overlaps").nullValue();
+        g.name("forecast").nullValue();
+        g.name("note").value(CoordinationView.NO_ENGINE);
+        g.endObject();
+        return g.toString();
     }
 
     /**
@@ -112,17 +108,17 @@ public final class QuickCommands {
      */
     private static boolean engineMayRun(RepositoryLayout layout) {
         Path address = layout.engineDirectory().resolve("engine.json");
-        if (!Files.exists(address)) {
-            return false;
-        }
-        try (JsonParser p = new JsonFactory().createParser(Files.readAllBytes(address))) {
-            for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
-                if (t == JsonToken.FIELD_NAME && p.currentName().equals("pid") && p.nextToken() == JsonToken.VALUE_NUMBER_INT) {
-                    return ProcessHandle.of(p.getLongValue()).map(ProcessHandle::isAlive).orElse(false);
-                }
-            }
+        Object document;
+        try (InputStream in = new FileInputStream(address.toFile())) {
+            document = JsonText.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (java.io.FileNotFoundException none) {
+            return address.toFile().exists();
         } catch (IOException | RuntimeException unreadable) {
             return true;
+        }
+        if (document instanceof Map<?, ?> engine && engine.get("pid") instanceof Long pid) {
+            Optional<ProcessHandle> process = ProcessHandle.of(pid);
+            return process.isPresent() && process.get().isAlive();
         }
         return true;
     }

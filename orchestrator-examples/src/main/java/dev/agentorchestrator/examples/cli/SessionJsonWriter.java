@@ -1,68 +1,68 @@
 package dev.agentorchestrator.examples.cli;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.agentorchestrator.CiResult;
 import dev.agentorchestrator.Session;
-import java.io.IOException;
 
 /**
  * The command line's JSON shape of a session ({@code status --json}, the control API), written
  * field by field rather than by serialising the record, so that it stays stable when the record
- * changes, and documented in docs/cli.md. Jackson's streaming API only: {@code status --json}
- * writes it without loading data binding (see {@link StoredSessions}).
+ * changes, and documented in docs/cli.md. Written with {@link JsonText}, so that {@code status
+ * --json} writes it without loading Jackson (see {@link StoredSessions}); the control API reads
+ * the same text into a tree.
  */
 public final class SessionJsonWriter {
 
     private SessionJsonWriter() {
     }
 
-    /** Writes the session as one JSON object (the fields of docs/cli.md) with Jackson's streaming API only. */
-    public static void write(JsonGenerator g, Session s) throws IOException {
-        g.writeStartObject();
-        g.writeStringField("name", s.name());
-        g.writeStringField("state", s.state().name());
-        g.writeBooleanField("settled", s.state().isSettled() && s.pendingPrompts().isEmpty());
-        g.writeStringField("message", s.message());
-        g.writeStringField("prompt", s.prompt());
-        g.writeStringField("agent", s.agent());
-        g.writeStringField("branch", s.branch());
-        g.writeStringField("baseBranch", s.baseBranch());
-        g.writeStringField("worktree", s.worktree().map(Object::toString).orElse(null));
-        g.writeArrayFieldStart("dependsOn");
+    /** Writes the session as one JSON object (the fields of docs/cli.md). */
+    public static void write(JsonText.Writer g, Session s) {
+        g.beginObject();
+        g.name("name").value(s.name());
+        g.name("state").value(s.state().name());
+        g.name("settled").value(s.state().isSettled() && s.pendingPrompts().isEmpty());
+        g.name("message").value(s.message());
+        g.name("prompt").value(s.prompt());
+        g.name("agent").value(s.agent());
+        g.name("branch").value(s.branch());
+        g.name("baseBranch").value(s.baseBranch());
+        // No method reference: the first lambda would cost a quick command its machinery.
+        g.name("worktree").value(s.worktree().isPresent() ? s.worktree().get().toString() : null);
+        g.name("dependsOn").beginArray();
         for (String d : s.dependsOn()) {
-            g.writeString(d);
+            g.value(d);
         }
-        g.writeEndArray();
-        g.writeStringField("dependencyMode", s.dependencyMode().name());
-        g.writeStringField("agentSessionId", s.agentSessionId().orElse(null));
-        g.writeObjectFieldStart("progress");
-        g.writeNumberField("completed", s.progress().completed());
-        g.writeNumberField("total", s.progress().total());
-        g.writeStringField("currentTask", s.progress().currentTask());
-        g.writeEndObject();
-        g.writeNumberField("costUsd", s.costUsd());
-        g.writeNumberField("turns", s.turns());
+        g.endArray();
+        g.name("dependencyMode").value(s.dependencyMode().name());
+        g.name("agentSessionId").value(s.agentSessionId().orElse(null));
+        g.name("progress").beginObject();
+        g.name("completed").value(s.progress().completed());
+        g.name("total").value(s.progress().total());
+        g.name("currentTask").value(s.progress().currentTask());
+        g.endObject();
+        g.name("costUsd").value(s.costUsd());
+        g.name("turns").value(s.turns());
         if (s.lastCi().isPresent()) {
             CiResult ci = s.lastCi().get();
-            g.writeObjectFieldStart("ci");
-            g.writeStringField("status", ci.status().name());
-            g.writeStringField("commit", ci.commit());
-            g.writeNumberField("passed", ci.passed());
-            g.writeNumberField("failed", ci.failed());
-            g.writeNumberField("skipped", ci.skipped());
-            g.writeNumberField("durationMillis", ci.duration().toMillis());
-            g.writeStringField("finishedAt", ci.finishedAt().toString());
-            g.writeStringField("summary", ci.summary());
-            g.writeEndObject();
+            g.name("ci").beginObject();
+            g.name("status").value(ci.status().name());
+            g.name("commit").value(ci.commit());
+            g.name("passed").value(ci.passed());
+            g.name("failed").value(ci.failed());
+            g.name("skipped").value(ci.skipped());
+            g.name("durationMillis").value(ci.duration().toMillis());
+            g.name("finishedAt").value(IsoTimes.text(ci.finishedAt()));
+            g.name("summary").value(ci.summary());
+            g.endObject();
         } else {
-            g.writeNullField("ci");
+            g.name("ci").nullValue();
         }
-        g.writeNumberField("pendingPrompts", s.pendingPrompts().size());
-        g.writeStringField("attention", s.attention());
-        g.writeBooleanField("needsAttention", s.needsAttention());
-        g.writeStringField("createdAt", s.createdAt().toString());
-        g.writeStringField("updatedAt", s.updatedAt().toString());
-        g.writeStringField("lastActivityAt", s.lastActivityAt().toString());
-        g.writeEndObject();
+        g.name("pendingPrompts").value(s.pendingPrompts().size());
+        g.name("attention").value(s.attention());
+        g.name("needsAttention").value(s.needsAttention());
+        g.name("createdAt").value(IsoTimes.text(s.createdAt()));
+        g.name("updatedAt").value(IsoTimes.text(s.updatedAt()));
+        g.name("lastActivityAt").value(IsoTimes.text(s.lastActivityAt()));
+        g.endObject();
     }
 }

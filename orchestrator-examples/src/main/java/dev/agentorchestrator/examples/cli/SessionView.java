@@ -3,7 +3,6 @@ package dev.agentorchestrator.examples.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.util.TokenBuffer;
 import dev.agentorchestrator.OrchestratorEvent;
 import dev.agentorchestrator.Session;
 import java.io.IOException;
@@ -23,11 +22,12 @@ public final class SessionView {
     }
 
     public static ObjectNode toJson(Session s) {
-        // One definition of the shape, the streaming writer below (which status uses without data
-        // binding); the control API gets it as a tree through a token buffer.
-        try (TokenBuffer buffer = new TokenBuffer(JSON, false)) {
-            SessionJsonWriter.write(buffer, s);
-            return JSON.readTree(buffer.asParser());
+        // One definition of the shape, SessionJsonWriter (which status uses without Jackson); the
+        // control API reads its text into a tree.
+        JsonText.Writer text = new JsonText.Writer();
+        SessionJsonWriter.write(text, s);
+        try {
+            return (ObjectNode) JSON.readTree(text.toString());
         } catch (IOException e) {
             throw new UncheckedIOException("a session could not be turned into JSON", e);
         }

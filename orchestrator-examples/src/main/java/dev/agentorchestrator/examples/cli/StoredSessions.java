@@ -1,32 +1,32 @@
 package dev.agentorchestrator.examples.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.agentorchestrator.CiResult;
 import dev.agentorchestrator.DependencyMode;
 import dev.agentorchestrator.Session;
 import dev.agentorchestrator.SessionState;
 import dev.agentorchestrator.TaskProgress;
 import dev.agentorchestrator.TestFailure;
+import java.io.File;
+import java.io.FileInputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The stored sessions read for {@code status} and {@code list} with Jackson's streaming parser
- * alone, without the state store, Jackson's data binding or anything of the engine: a command
- * that only reads must start about as fast as {@code git status} (see docs/benchmarks.md).
+ * The stored sessions read for {@code status} and {@code list} with {@link JsonText}, without the
+ * state store, Jackson or anything of the engine: a command that only reads must start about as
+ * fast as {@code git status} (see docs/benchmarks.md). For the same reason it reads files with
+ * {@code java.io} (NIO's channels are two dozen more classes) and parses the stored times with
+ * {@link IsoTimes}.
  *
  * <p>This is a reader for the happy case only. The state store owns the file format and its
  * error messages (a damaged record names its {@code .bak}); whenever anything here is not as
@@ -36,7 +36,6 @@ import java.util.Optional;
  */
 public final class StoredSessions {
 
-    private static final JsonFactory JSON = new JsonFactory();
     /** The schema of {@code SessionJson} in the core that this reader understands. */
     private static final int SCHEMA = 2;
 
@@ -57,31 +56,33 @@ public final class StoredSessions {
      * creation time, then name); empty when some record needs the store's own reader.
      */
     public static Optional<List<Session>> read(Path commonGitDir) {
-        Path folder = commonGitDir.resolve("agent-orchestrator").resolve("sessions");
-        if (!Files.isDirectory(folder)) {
-            return Optional.of(List.of());
+        File folder = commonGitDir.resolve("agent-orchestrator").resolve("sessions").toFile();
+        String[] names = folder.list();
+        if (names == null) {
+            // No folder (no session was ever created), or one that cannot be listed: the store says which.
+            return folder.exists() ? Optional.empty() : Optional.of(List.of());
         }
         List<Session> sessions = new ArrayList<>();
-        // Filtered by hand rather than by a glob, which would compile a regular expression.
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(folder)) {
-            for (Path file : files) {
-                if (!file.getFileName().toString().endsWith(".json")) {
-                    continue;
-                }
-                byte[] bytes;
-                try {
-                    bytes = Files.readAllBytes(file);
-                } catch (NoSuchFileException removedMeanwhile) {
-                    continue;
-                }
-                Optional<Session> session = parse(bytes);
-                if (session.isEmpty()) {
+        for (String name : names) {
+            if (!name.endsWith(".json")) {
+                continue;
+            }
+            byte[] bytes;
+            try (InputStream in = new FileInputStream(new File(folder, name))) {
+                bytes = in.readAllBytes();
+            } catch (FileNotFoundException removedMeanwhile) {
+                if (new File(folder, name).exists()) {
                     return Optional.empty();
                 }
-                sessions.add(session.get());
+                continue;
+            } catch (IOException e) {
+                return Optional.empty();
             }
-        } catch (IOException e) {
-            return Optional.empty();
+            Optional<Session> session = parse(bytes);
+            if (session.isEmpty()) {
+                return Optional.empty();
+            }
+            sessions.add(session.get());
         }
         sessions.sort(BY_CREATION);
         return Optional.of(List.copyOf(sessions));
@@ -89,14 +90,13 @@ public final class StoredSessions {
 
     /** One record's session, or empty when it is not a well-formed record of the known schema. */
     static Optional<Session> parse(byte[] bytes) {
-        try (JsonParser p = JSON.createParser(bytes)) {
-            Object root = value(p, p.nextToken());
-            if (p.nextToken() != null || !(root instanceof Map<?, ?> file) || !(file.get("schemaVersion") instanceof Long v)
-                    || v != SCHEMA) {
+        try {
+            Object root = JsonText.parse(new String(bytes, StandardCharsets.UTF_8));
+            if (!(root instanceof Map<?, ?> file) || !(file.get("schemaVersion") instanceof Long v) || v != SCHEMA) {
                 return Optional.empty();
             }
             return Optional.of(session(new Fields(file.get("session"))));
-        } catch (IOException | RuntimeException notForThisReader) {
+        } catch (RuntimeException notForThisReader) {
             return Optional.empty();
         }
     }
@@ -110,8 +110,8 @@ public final class StoredSessions {
                 !f.text("halt").equals("NONE"), f.optionalText("agentSessionId"),
                 new TaskProgress(progress.integer("completed"), progress.integer("total"), progress.text("currentTask")),
                 f.number("costUsd"), f.integer("turns"), lastCi, f.strings("pendingPrompts"),
-                f.optionalText("attention").orElse(""), Instant.parse(f.text("createdAt")), Instant.parse(f.text("updatedAt")),
-                Instant.parse(f.text("lastActivityAt")), f.longValue("revision"));
+                f.optionalText("attention").orElse(""), IsoTimes.instant(f.text("createdAt")), IsoTimes.instant(f.text("updatedAt")),
+                IsoTimes.instant(f.text("lastActivityAt")), f.longValue("revision"));
     }
 
     /** Records written before the modes have no {@code dependencyMode}: they read as SEQUENTIAL, as in the store. */
@@ -126,52 +126,9 @@ public final class StoredSessions {
                     t.text("message"), t.text("detail")));
         }
         return new CiResult(CiResult.Status.valueOf(c.text("status")), c.text("commit"), c.integer("passed"), c.integer("failed"),
-                c.has("errored") ? c.integer("errored") : 0, c.integer("skipped"), Duration.parse(c.text("duration")),
-                Instant.parse(c.text("finishedAt")), c.text("summary"), failures, c.has("notes") ? c.strings("notes") : List.of(),
+                c.has("errored") ? c.integer("errored") : 0, c.integer("skipped"), IsoTimes.duration(c.text("duration")),
+                IsoTimes.instant(c.text("finishedAt")), c.text("summary"), failures, c.has("notes") ? c.strings("notes") : List.of(),
                 c.optionalText("outputTail").orElse(""), c.optionalPath("logFile"));
-    }
-
-    /** A JSON value as maps, lists, strings, longs, doubles, booleans and null; a duplicate key fails. */
-    private static Object value(JsonParser p, JsonToken token) throws IOException {
-        if (token == null) {
-            throw new IOException("the file ends early");
-        }
-        switch (token) {
-            case START_OBJECT -> {
-                Map<String, Object> object = new HashMap<>();
-                for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
-                    String key = p.currentName();
-                    if (object.containsKey(key)) {
-                        throw new IOException("duplicate key " + key);
-                    }
-                    object.put(key, value(p, p.nextToken()));
-                }
-                return object;
-            }
-            case START_ARRAY -> {
-                List<Object> array = new ArrayList<>();
-                for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
-                    array.add(value(p, t));
-                }
-                return array;
-            }
-            case VALUE_STRING -> {
-                return p.getText();
-            }
-            case VALUE_NUMBER_INT -> {
-                return p.getLongValue();
-            }
-            case VALUE_NUMBER_FLOAT -> {
-                return p.getDoubleValue();
-            }
-            case VALUE_TRUE, VALUE_FALSE -> {
-                return token == JsonToken.VALUE_TRUE;
-            }
-            case VALUE_NULL -> {
-                return null;
-            }
-            default -> throw new IOException("unexpected " + token);
-        }
     }
 
     /** Typed access to one object's fields; anything missing or of another type throws, and the store takes over. */
