@@ -123,7 +123,9 @@ class CliAttachIT {
         Cli cli = new Cli(repo);
         cli.run("create", "talk", "--prompt", "Start talking").expect(0);
         cli.run("prompt", "talk", "and go on", "--wait").expect(0);
-        Path worktree = Path.of(cli.run("status", "--json").expect(0).json().path("sessions").get(0).path("worktree").asText());
+        JsonNode before = cli.run("status", "--json").expect(0).json().path("sessions").get(0);
+        Path worktree = Path.of(before.path("worktree").asText());
+        int turnsBefore = before.path("turns").asInt();
 
         String command = String.join(" ", Cli.javaBinary(), "-jar", Cli.jar().toString(), "attach", "talk");
         Path out = tmp.resolve("terminal.txt");
@@ -146,11 +148,14 @@ class CliAttachIT {
         String head = TestRepos.git(worktree, "rev-parse", "HEAD").strip();
         assertTrue(TestRepos.git(worktree, "log", "-1", "--format=%s").contains("attached: hello from the keyboard"));
 
-        // Back with the orchestrator: the next headless turn sees the commit made while attached, and CI runs on it.
-        cli.run("prompt", "talk", "carry on", "--wait").expect(0);
+        // Back with the orchestrator: the commit made while attached gets CI at once, without another turn.
+        assertTrue(screen.contains("new commits (now at " + head.substring(0, 12) + "): CI runs on them"), screen);
+        Await.until("CI has run on the commit made while attached", Duration.ofMinutes(2), () -> {
+            JsonNode ci = cli.run("status", "--json").expect(0).json().path("sessions").get(0).path("ci");
+            return ci.path("commit").asText().equals(head) && ci.path("status").asText().equals("PASSED");
+        });
         JsonNode session = cli.run("status", "--json").expect(0).json().path("sessions").get(0);
-        assertEquals(head, session.path("ci").path("commit").asText(), session.toPrettyString());
-        assertEquals("PASSED", session.path("ci").path("status").asText(), session.toPrettyString());
+        assertEquals(turnsBefore, session.path("turns").asInt(), "no agent turn was taken for it: " + session.toPrettyString());
         cli.run("shutdown").expect(0);
     }
 

@@ -4,6 +4,7 @@ import dev.agentorchestrator.Session;
 import dev.agentorchestrator.SessionState;
 import dev.agentorchestrator.examples.cli.CliException;
 import dev.agentorchestrator.examples.cli.ExitCodes;
+import dev.agentorchestrator.examples.cli.GitCommand;
 import dev.agentorchestrator.examples.cli.RepositoryLayout;
 import dev.agentorchestrator.examples.cli.SessionView;
 import dev.agentorchestrator.examples.cli.config.AgentSettings;
@@ -26,12 +27,13 @@ import picocli.CommandLine.Parameters;
  * Hands a session's conversation to the person at the terminal: lets the headless turn finish
  * (or stops it), then runs the agent's own interactive CLI in the session's worktree, resuming the
  * same conversation, with this terminal's stdin and stdout. When the person leaves it, the session
- * is the orchestrator's again.
+ * is the orchestrator's again, and commits made meanwhile are tested at once.
  */
 @Command(name = "attach", mixinStandardHelpOptions = true,
         description = "Hands a session's conversation to this terminal: waits for (or with --stop, stops) the headless turn,"
                 + " then resumes the conversation in the agent's interactive CLI in the session's worktree"
-                + " (claude --resume ID, codex resume ID). When you exit it, 'prompt' continues the session headless.")
+                + " (claude --resume ID, codex resume ID). When you exit it, commits you made get CI at once, and 'prompt'"
+                + " continues the session headless.")
 public final class AttachCommand implements Callable<Integer> {
 
     @Parameters(arity = "1", paramLabel = "NAME", description = "the session")
@@ -71,12 +73,34 @@ public final class AttachCommand implements Callable<Integer> {
         out.println("attaching to " + name + " in " + worktree + ": " + String.join(" ", command));
         out.println("(leave the agent to hand the session back to the orchestrator)");
         out.flush();
+        String headBefore = head(worktree);
         int exit = new ProcessBuilder(command).directory(worktree.toFile()).inheritIO().start().waitFor();
-        // LEAD: when the core can be told "the worktree changed outside a turn", call it here so that
-        // commits made while attached get CI at once rather than on the session's next turn.
         out.println(name + " is back with the orchestrator (the agent exited with " + exit + "); 'agent-orchestrator prompt "
                 + name + " TEXT' continues it headless");
+        String headAfter = head(worktree);
+        if (!headAfter.isEmpty() && !headAfter.equals(headBefore)) {
+            // Commits made while attached are tested now, as a headless turn's would be, not on the next turn.
+            try {
+                Context.engine(layout).post(EngineClient.sessionPath(name) + "/ci", SessionView.JSON.createObjectNode());
+                out.println("new commits (now at " + abbreviate(headAfter) + "): CI runs on them ('agent-orchestrator status' shows the"
+                        + " result; 'agent-orchestrator ci " + name + " --wait' waits for it)");
+            } catch (CliException refused) {
+                out.println("new commits (now at " + abbreviate(headAfter) + "), but CI could not start now: " + refused.getMessage()
+                        + "; the session's next turn tests them");
+            }
+        }
+        out.flush();
         return ExitCodes.OK;
+    }
+
+    /** The worktree's HEAD commit, or empty when git cannot say (the worktree was removed meanwhile). */
+    private static String head(Path worktree) {
+        GitCommand.Result r = GitCommand.git(worktree, "rev-parse", "--verify", "-q", "HEAD");
+        return r.ok() ? r.output().strip() : "";
+    }
+
+    private static String abbreviate(String commit) {
+        return commit.length() > 12 ? commit.substring(0, 12) : commit;
     }
 
     /** The agent's interactive command resuming the conversation, or an error naming what to do instead. */
