@@ -41,6 +41,33 @@ public final class JsonText {
         return value;
     }
 
+    /** {@code s} as a JSON string literal, quotes included. */
+    public static String quoted(String s) {
+        return appendQuoted(new StringBuilder(s.length() + 2), s).toString();
+    }
+
+    private static StringBuilder appendQuoted(StringBuilder out, String s) {
+        out.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        out.append("\\u00").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 0xF, 16));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"');
+    }
+
     private Object value() {
         skipSpace();
         if (at >= text.length()) {
@@ -379,27 +406,7 @@ public final class JsonText {
         }
 
         private void quote(String s) {
-            out.append('"');
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
-                switch (c) {
-                    case '"' -> out.append("\\\"");
-                    case '\\' -> out.append("\\\\");
-                    case '\n' -> out.append("\\n");
-                    case '\r' -> out.append("\\r");
-                    case '\t' -> out.append("\\t");
-                    default -> {
-                        if (c < 0x20) {
-                            out.append("\\u00");
-                            out.append(Character.forDigit(c >> 4, 16));
-                            out.append(Character.forDigit(c & 0xF, 16));
-                        } else {
-                            out.append(c);
-                        }
-                    }
-                }
-            }
-            out.append('"');
+            appendQuoted(out, s);
         }
     }
 }

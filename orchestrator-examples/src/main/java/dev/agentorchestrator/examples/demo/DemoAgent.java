@@ -276,26 +276,9 @@ public final class DemoAgent {
         return line.length() > 72 ? line.substring(0, 69) + "..." : line;
     }
 
-    /** A JSON string literal; the demo agent depends on nothing but the JDK. */
+    /** A JSON string literal. */
     static String json(String s) {
-        StringBuilder out = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
+        return dev.agentorchestrator.examples.cli.JsonText.quoted(s);
     }
 
 }
