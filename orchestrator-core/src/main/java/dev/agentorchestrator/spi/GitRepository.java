@@ -234,6 +234,17 @@ public interface GitRepository extends AutoCloseable {
         return out;
     }
 
+    /**
+     * The local branches whose names begin with {@code prefix}, sorted by name. The engine uses it
+     * to find the temporary branches (merge tests) that a host killed at the wrong moment left
+     * behind. The default says the backend does not support it, and such leftovers then stay.
+     *
+     * @throws GitException when the branches cannot be listed
+     */
+    default List<String> branchesStartingWith(String prefix) {
+        throw unsupported("branchesStartingWith");
+    }
+
     /** The folders of the worktrees (main first) that have {@code branch} checked out; usually none or one. */
     default List<Path> worktreesWithBranch(String branch) {
         return listWorktrees().stream().filter(w -> w.branch().filter(branch::equals).isPresent())

@@ -51,6 +51,8 @@ class MergeLeftByACrashTest {
         leaveMerging(f);
         Path leftover = f.repo.resolveSibling("repo.worktrees").resolve(".merge-test-1");
         f.git("worktree", "add", "-q", "-b", "agent-orchestrator/merge-test-1", leftover.toString(), "feature/m");
+        // A host killed between removing a merge-test worktree and deleting its branch leaves the branch alone.
+        f.git("branch", "agent-orchestrator/merge-test-2", "feature/m");
 
         try (Orchestrator o = f.start(f.builder().agent(ScriptAgent.of(WorktreeMadeBeforeRecordTest.COMMIT)))) {
             Session s = o.await("m", Duration.ofSeconds(30));

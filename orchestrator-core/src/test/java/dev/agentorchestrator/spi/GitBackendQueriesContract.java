@@ -104,6 +104,21 @@ public abstract class GitBackendQueriesContract extends GitBackendContractSuppor
     }
 
     @Test
+    void branchesStartingWithListsLocalBranchesByNamePrefixSorted() {
+        Path repo = newRepo("repo");
+        for (String b : List.of("tool/merge-test-2", "tool/merge-test-1", "tool/merge-testing", "tool/other", "toolbox", "side")) {
+            git(repo, "branch", b);
+        }
+        git(repo, "tag", "tool/merge-test-tag");
+        GitRepository r = open(repo);
+        assertEquals(List.of("tool/merge-test-1", "tool/merge-test-2"), r.branchesStartingWith("tool/merge-test-"));
+        assertEquals(List.of("tool/merge-test-1", "tool/merge-test-2", "tool/merge-testing", "tool/other", "toolbox"),
+                r.branchesStartingWith("tool"), "a prefix need not end at a slash");
+        assertEquals(List.of(), r.branchesStartingWith("nothing/"));
+        assertTrue(r.branchesStartingWith("").containsAll(List.of("main", "side", "toolbox")), "the empty prefix lists all");
+    }
+
+    @Test
     void resolveReturnsTheFullCommitIdOfBranchesTagsAndIds() {
         Path repo = newRepo("repo");
         String first = head(repo, "HEAD");

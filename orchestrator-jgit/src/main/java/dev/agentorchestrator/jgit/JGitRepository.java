@@ -164,6 +164,16 @@ final class JGitRepository implements GitRepository {
     }
 
     @Override
+    public List<String> branchesStartingWith(String prefix) {
+        try {
+            return main.getRefDatabase().getRefsByPrefix(Constants.R_HEADS + prefix).stream()
+                    .map(ref -> ref.getName().substring(Constants.R_HEADS.length())).sorted().toList();
+        } catch (IOException e) {
+            throw new GitException("Cannot list the branches of " + workTree + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public Optional<String> resolve(String revision) {
         return resolveCommit(revision).map(ObjectId::name);
     }

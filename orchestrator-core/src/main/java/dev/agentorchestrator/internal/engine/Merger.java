@@ -268,9 +268,9 @@ final class Merger {
     }
 
     /**
-     * Removes the merge-test worktrees (with their branches) a killed host left behind; called at
-     * start, under the engine lock, so none is in use. Found by the engine kill loop. A host killed
-     * between removing such a worktree and deleting its branch still leaves the branch.
+     * Removes the merge-test worktrees and branches a killed host left behind; called at start,
+     * under the engine lock, so none is in use. Found by the engine kill loop. A branch is removed
+     * on its own too, since a host can be killed between removing the worktree and the branch.
      */
     void removeLeftoverMergeTests() {
         for (dev.agentorchestrator.Worktree w : git.listWorktrees()) {
@@ -279,7 +279,7 @@ final class Merger {
             }
             try {
                 git.removeWorktree(w.path(), true);
-                Optional<String> branch = w.branch().filter(b -> b.startsWith("agent-orchestrator/merge-test-"));
+                Optional<String> branch = w.branch().filter(b -> b.startsWith(MERGE_TEST_BRANCH_PREFIX));
                 if (branch.isPresent() && git.branchExists(branch.get())) {
                     git.deleteBranch(branch.get(), true);
                 }
@@ -287,6 +287,16 @@ final class Merger {
             } catch (GitException e) {
                 log.warn("could not remove the merge-test worktree {} a previous orchestrator left", w.path(), e);
             }
+        }
+        try {
+            for (String branch : git.branchesStartingWith(MERGE_TEST_BRANCH_PREFIX)) {
+                if (git.worktreesWithBranch(branch).isEmpty()) {
+                    git.deleteBranch(branch, true);
+                    log.warn("removed the merge-test branch {} a previous orchestrator left", branch);
+                }
+            }
+        } catch (GitException e) {
+            log.warn("could not look for merge-test branches a previous orchestrator left: {}", e.getMessage());
         }
     }
 
@@ -298,7 +308,7 @@ final class Merger {
         String stamp = Instant.now().toEpochMilli() + "-" + Long.toHexString(System.nanoTime() & 0xffffff);
         Path folder = git.workTree().resolveSibling(git.workTree().getFileName() + ".worktrees")
                 .resolve(MERGE_TEST_PREFIX + stamp);
-        String branch = "agent-orchestrator/merge-test-" + stamp;
+        String branch = MERGE_TEST_BRANCH_PREFIX + stamp;
         for (String f : features) {
             lifecycle.note(f, "testing the merge result " + shortId(merged) + (features.size() > 1 ? " (with "
                     + String.join(", ", features) + ")" : "") + " in " + folder + (attempt > 1 ? ", again" : ""));
@@ -333,6 +343,9 @@ final class Merger {
 
     /** The folder name of a merge-test worktree begins with this (a restart removes the ones a killed engine left). */
     static final String MERGE_TEST_PREFIX = ".merge-test-";
+
+    /** The merge-test worktree's branch name begins with this. */
+    static final String MERGE_TEST_BRANCH_PREFIX = "agent-orchestrator/merge-test-";
 
     /**
      * The feature whose merge result is red: its agent is sent the failing output (a

@@ -251,6 +251,18 @@ public final class CliGitRepository implements GitRepository {
     }
 
     @Override
+    public List<String> branchesStartingWith(String prefix) {
+        // for-each-ref matches whole path components only, so it gets the folder and the names are filtered here.
+        String folder = prefix.contains("/") ? prefix.substring(0, prefix.lastIndexOf('/') + 1) : "";
+        GitProcess.Result r = git.run(workTree, List.of("for-each-ref", "--format=%(refname)", HEADS + folder));
+        if (!r.ok()) {
+            throw new GitException("cannot list the branches of " + workTree + ": " + r.stderr().strip());
+        }
+        return r.stdout().lines().map(String::strip).filter(l -> l.startsWith(HEADS + prefix))
+                .map(l -> l.substring(HEADS.length())).sorted().toList();
+    }
+
+    @Override
     public java.util.Map<String, Optional<String>> resolveAll(java.util.Collection<String> revisions) {
         // One process lists every branch head; only revisions that are not branch names cost one each.
         java.util.Map<String, String> heads = new java.util.HashMap<>();
