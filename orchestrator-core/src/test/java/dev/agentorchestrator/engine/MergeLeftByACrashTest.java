@@ -78,4 +78,44 @@ class MergeLeftByACrashTest {
             assertTrue(Files.isDirectory(worktree), "the worktree is kept");
         }
     }
+
+    @Test
+    void aSquashMergeKilledAfterTheBaseMovedIsMergedThoughTheBaseLacksTheCommits() {
+        EngineFixture f = new EngineFixture(tmp);
+        Path worktree = readyFeature(f);
+        leaveMerging(f);
+        // What a squash merge does before the kill: the base gets the branch's changes as one new commit.
+        f.git("merge", "-q", "--squash", "feature/m");
+        f.git("-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-q", "-m", "squashed m");
+        assertTrue(!f.git("rev-list", "main..feature/m").isBlank(), "the base lacks the branch's commits by ancestry");
+
+        try (Orchestrator o = f.start(f.builder().agent(ScriptAgent.of(WorktreeMadeBeforeRecordTest.COMMIT)))) {
+            Session s = o.await("m", Duration.ofSeconds(30));
+            assertEquals(SessionState.MERGED, s.state(), s.message());
+            assertTrue(s.message().contains("took the branch's changes"), s.message());
+            assertTrue(Files.isDirectory(worktree), "the worktree is kept");
+        }
+    }
+
+    @Test
+    void aBaseThatMovedWithOtherWorkIsNotTakenForAMerge() {
+        EngineFixture f = new EngineFixture(tmp);
+        readyFeature(f);
+        leaveMerging(f);
+        f.git("checkout", "-q", "main");
+        java.nio.file.Path other = f.repo.resolve("other.txt");
+        try {
+            Files.writeString(other, "someone else's work\n");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        f.git("add", "other.txt");
+        f.git("-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-q", "-m", "other work");
+
+        try (Orchestrator o = f.start(f.builder().agent(ScriptAgent.of(WorktreeMadeBeforeRecordTest.COMMIT)))) {
+            Session s = o.await("m", Duration.ofSeconds(30));
+            assertEquals(SessionState.READY_TO_MERGE, s.state(), s.message());
+            assertTrue(o.merge("m").merged(), "the merge is made again");
+        }
+    }
 }

@@ -261,16 +261,36 @@ public final class Engine implements Orchestrator {
      * A merge the previous host was killed in (found by the engine kill loop,
      * -Dreliability.seed=12210801325488: the session stayed MERGING and never settled). The base either
      * moved, holding the branch's commits, or did not move (it moves in one compare-and-swap): the
-     * session is MERGED (its worktree and branch kept) or READY_TO_MERGE again, saying which.
+     * session is MERGED (its worktree and branch kept) or READY_TO_MERGE again, saying which. A
+     * squash or rebase merge leaves the base without the branch's commits by ancestry, so the base
+     * also counts as holding the branch when merging the branch into it would change nothing.
      */
     private SessionRecord mergeLeftByACrash(SessionRecord r) {
         boolean onBase = !git.branchExists(r.branch()) || git.divergence(r.branch(), r.baseBranch()).ahead() == 0;
+        boolean changesOnBase = !onBase && holdsTheChangesOf(r.baseBranch(), r.branch());
         String message = onBase
                 ? "the orchestrator ended during the merge, after " + r.baseBranch() + " took the branch's commits: merged;"
                         + " the worktree and branch are kept (remove them with remove(...))"
+                : changesOnBase
+                ? "the orchestrator ended during the merge, after " + r.baseBranch() + " took the branch's changes (squashed or"
+                        + " rebased): merged; the worktree and branch are kept (remove them with remove(...))"
                 : "the orchestrator ended during the merge, before " + r.baseBranch() + " moved; merge again";
-        return lifecycle.apply(r.name(), onBase ? Transition.MERGE_DONE : Transition.MERGE_REFUSED, message,
+        return lifecycle.apply(r.name(), onBase || changesOnBase ? Transition.MERGE_DONE : Transition.MERGE_REFUSED, message,
                 b -> b.work(Session.Work.NONE)).record();
+    }
+
+    /**
+     * True when merging {@code branch} into {@code base} would leave the base's tree as it is. The
+     * base's own tree is what merging it with itself gives, so both sides come from the same call.
+     */
+    private boolean holdsTheChangesOf(String base, String branch) {
+        try {
+            Optional<String> merged = git.mergeTree(base, branch).tree();
+            return merged.isPresent() && merged.equals(git.mergeTree(base, base).tree());
+        } catch (GitException cannotTell) {
+            log.warn("could not tell whether {} holds the changes of {}: {}", base, branch, cannotTell.getMessage());
+            return false;
+        }
     }
 
     private String endOrphan(SessionRecord s, String handle) {
