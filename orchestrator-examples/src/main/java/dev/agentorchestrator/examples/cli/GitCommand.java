@@ -35,9 +35,18 @@ public final class GitCommand {
 
     /** Runs a command with a 30-second limit; never throws for a missing program. */
     public static Result run(Path dir, List<String> command) {
+        return run(dir, command, java.time.Duration.ofSeconds(30), java.util.Map.of());
+    }
+
+    /**
+     * Runs a command with a time limit and further environment variables (an agent's, from the
+     * config file); never throws for a missing program.
+     */
+    public static Result run(Path dir, List<String> command, java.time.Duration limit, java.util.Map<String, String> environment) {
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
         pb.environment().put("LC_ALL", "C");
         pb.environment().put("GIT_TERMINAL_PROMPT", "0");
+        pb.environment().putAll(environment);
         try {
             Process p = pb.start();
             p.getOutputStream().close();
@@ -48,9 +57,9 @@ public final class GitCommand {
                     return new byte[0];
                 }
             });
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
-                return new Result(-1, String.join(" ", command) + " did not finish within 30 s");
+                return new Result(-1, String.join(" ", command) + " did not finish within " + limit.toSeconds() + " s");
             }
             return new Result(p.exitValue(), new String(out.join(), StandardCharsets.UTF_8).strip());
         } catch (IOException e) {

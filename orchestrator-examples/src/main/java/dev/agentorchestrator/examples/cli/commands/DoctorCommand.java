@@ -19,10 +19,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 @Command(name = "doctor", mixinStandardHelpOptions = true,
-        description = "Checks git, the JDK, each configured agent's CLI, the config file, the state folder and the engine,"
-                + " and prints what to fix. Exits 1 when something must be fixed.")
+        description = "Checks git, the JDK, each configured agent's CLI (found, its version, logged in), the config file,"
+                + " the state folder and the engine, and prints what to fix. Exits 1 when something must be fixed.")
 public final class DoctorCommand implements Callable<Integer> {
 
+    @CommandLine.Option(names = "--live", description = "also send Claude Code one short prompt, to see that its credentials"
+            + " are accepted (costs that prompt)")
+    boolean live;
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -95,18 +98,22 @@ public final class DoctorCommand implements Callable<Integer> {
         GitCommand.Result version = GitCommand.run(Path.of("").toAbsolutePath(), List.of(program.get(), "--version"));
         String firstLine = version.output().lines().findFirst().orElse("");
         check(version.ok(), "agent " + agent.name(), version.ok() ? program.get() + " " + firstLine : program.get() + ": " + firstLine,
-                "install it or set agent.executable to its full path (see docs/agents.md); whether it can log in is"
-                        + " checked on its first run", true);
+                "install it or set agent.executable to its full path (see docs/agents.md)", true);
+        if (version.ok() && !agent.name().equals("command")) {
+            AgentAuthCheck.Outcome login = AgentAuthCheck.check(agent, program.get(), live);
+            check(login.verdict() == AgentAuthCheck.Verdict.OK, "agent " + agent.name() + " login", login.detail(), login.fix(),
+                    login.verdict() == AgentAuthCheck.Verdict.FAILED);
+        }
     }
 
     private void check(boolean ok, String what, String detail, String fix, boolean required) {
         String mark = ok ? "ok  " : required ? "FAIL" : "warn";
         out.printf("%s  %-18s %s%n", mark, what, detail);
-        if (!ok) {
+        if (!ok && !fix.isBlank()) {
             out.printf("      %-18s fix: %s%n", "", fix);
-            if (required) {
-                failures++;
-            }
+        }
+        if (!ok && required) {
+            failures++;
         }
     }
 
