@@ -66,7 +66,7 @@ final class PseudoTerminal implements AutoCloseable {
             keyboard.write(keys.getBytes(StandardCharsets.UTF_8));
             keyboard.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException("could not type on the terminal; it ended?\n" + text(), e);
+            throw new UncheckedIOException("could not type on the terminal; it ended?\n" + lastLines(), e);
         }
     }
 
@@ -89,19 +89,25 @@ final class PseudoTerminal implements AutoCloseable {
         try {
             Await.until(what, timeout, () -> screen().indexOf(needle, from) >= 0 || !process.isAlive());
         } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "; the terminal shows:\n" + text(), e);
+            throw new AssertionError(e.getMessage() + "; the terminal shows:\n" + lastLines(), e);
         }
         int found = screen().indexOf(needle, from);
         if (found < 0) {
-            throw new AssertionError("the program ended before " + what + "; the terminal shows:\n" + text());
+            throw new AssertionError("the program ended before " + what + "; the terminal shows:\n" + lastLines());
         }
         return found + needle.length();
+    }
+
+    /** The end of {@link #text()}, white space runs shortened: what a failure message shows. */
+    String lastLines() {
+        String text = text().replaceAll(" {2,}", "  ");
+        return text.length() <= 6000 ? text : "..." + text.substring(text.length() - 6000);
     }
 
     /** Waits for the program to end and returns its exit code. */
     int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            throw new AssertionError("the program on the terminal did not end within " + timeout + "; it shows:\n" + text());
+            throw new AssertionError("the program on the terminal did not end within " + timeout + "; it shows:\n" + lastLines());
         }
         return process.exitValue();
     }
