@@ -155,8 +155,15 @@ class CliAttachRealClaudeIT {
         assertEquals("typed on the terminal\n", Files.readString(worktree.resolve("attached.txt")));
         String head = TestRepos.git(worktree, "rev-parse", "HEAD").strip();
 
-        // Back with the orchestrator: a headless follow-up continues the same conversation, attached turn
-        // included, and CI runs on the commit made while attached.
+        // Back with the orchestrator: CI runs on the commit made while attached, without another turn.
+        assertTrue(screen.contains("new commits (now at " + head.substring(0, 12) + "): CI runs on them"), screen);
+        Await.until("CI passes on the commit made while attached", STEP, () -> {
+            JsonNode ci = cli.run("status", "--json").expect(0).json().path("sessions").get(0).path("ci");
+            return ci.path("commit").asText().equals(head) && ci.path("status").asText().equals("PASSED");
+        });
+        assertEquals(4, api.conversationRequests().size(), "CI took no agent turn");
+
+        // And a headless follow-up continues the same conversation, attached turn included.
         api.enqueue(Reply.text("Carrying on."));
         cli.run("prompt", "talk", "Carry on", "--wait").expect(0);
         JsonNode session = cli.run("status", "--json").expect(0).json().path("sessions").get(0);
