@@ -224,6 +224,29 @@ public interface Orchestrator extends AutoCloseable {
     Session repair(String name);
 
     /**
+     * Hands the session to a person for a while: it starts no agent turn until {@link #release},
+     * whatever is prompted meanwhile (prompts wait in order), and its {@link Session#attention()}
+     * says {@code held: handed over: why}. For a host that lets a person work in the session's
+     * worktree or conversation by hand (the command line's {@code attach}). The hold is stored, so
+     * it outlives a restart; a running turn must end first ({@link #stop} or {@link #await}).
+     * Holding a session that is held this way already replaces the reason.
+     *
+     * @param why what the person does and how to release the session if the host is gone
+     * @return the session, held
+     * @throws IllegalStateTransitionException while an agent turn runs, or once the session is merged
+     * @throws ConfigurationException when {@code why} is blank
+     */
+    Session hold(String name, String why);
+
+    /**
+     * Ends a {@link #hold}: prompts that waited start, in order. Does nothing to a session not
+     * held this way (a hold of the {@link OverlapPolicy#HOLD} policy is released by prompting).
+     *
+     * @return the session
+     */
+    Session release(String name);
+
+    /**
      * Advice before starting {@code features} (issue 17): which of them are likely to collide with
      * each other or with the sessions that exist, and an order in groups that keeps colliding ones
      * apart. Uses the file paths the prompts name, and for sessions that exist the conflict forecast,

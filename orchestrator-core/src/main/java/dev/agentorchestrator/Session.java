@@ -116,11 +116,23 @@ public record Session(
     public static final String HELD = "held:";
 
     /**
-     * True while {@link OverlapPolicy#HOLD} holds the session: it starts no new agent turn until
-     * the overlap clears or a person prompts it ({@link #attention()} says why).
+     * The start of {@link #attention()} while the host holds the session with
+     * {@link Orchestrator#hold}: a person works in it by hand (the command line's {@code attach}).
+     */
+    public static final String HANDED_OVER = HELD + " handed over:";
+
+    /**
+     * True while the session is held: by {@link OverlapPolicy#HOLD} until the overlap clears or a
+     * person prompts it, or by {@link Orchestrator#hold} until {@link Orchestrator#release}. A held
+     * session starts no new agent turn; prompts wait ({@link #attention()} says why).
      */
     public boolean isHeld() {
         return attention.startsWith(HELD);
+    }
+
+    /** True while the host holds the session with {@link Orchestrator#hold}: prompts wait for {@link Orchestrator#release}. */
+    public boolean isHandedOver() {
+        return attention.startsWith(HANDED_OVER);
     }
 
     /** True when the session waits for a person: a question, a failure, or a reaction that gave up. */

@@ -407,13 +407,56 @@ public final class Engine implements Orchestrator {
             List<String> prompts = new ArrayList<>(r.pendingPrompts());
             prompts.add(prompt);
             // A person acting on the session takes it over from the reactions: their count starts again.
-            SessionRecord.Builder b = r.toBuilder().pendingPrompts(prompts).attention("").reactionAttempts(0);
+            // A hold of the host's (hold(...)) stays: its prompts wait for release(...).
+            SessionRecord.Builder b = r.toBuilder().pendingPrompts(prompts).attention(r.view().isHandedOver() ? r.attention() : "")
+                    .reactionAttempts(0);
             if (r.work() == Session.Work.NONE && r.state().isSettled() && !r.state().isTerminal()) {
                 b.work(Session.Work.QUEUED);
             }
             return b;
         });
-        lifecycle.note(name, "follow-up queued: " + Lifecycle.oneLine(prompt));
+        lifecycle.note(name, "follow-up queued: " + Lifecycle.oneLine(prompt) + (after.view().isHandedOver()
+                ? " (it waits: " + after.attention() + ")" : ""));
+        if (after.work() == Session.Work.QUEUED) {
+            scheduler.enqueue(name);
+        }
+        return after.view();
+    }
+
+    @Override
+    public Session hold(String name, String why) {
+        ensureOpen();
+        if (why == null || why.isBlank()) {
+            throw new ConfigurationException("The reason to hold session '" + name + "' is " + (why == null ? "null" : "blank")
+                    + "; say who works in it and how to release it if they are gone.");
+        }
+        SessionRecord s = lifecycle.get(Objects.requireNonNull(name, "name"));
+        if (s.state() == SessionState.MERGED || s.state() == SessionState.MERGING) {
+            throw new IllegalStateTransitionException(name, s.state(), s.state(), "Session '" + name + "' is " + s.state()
+                    + "; there is nothing to hold.");
+        }
+        String attention = Session.HANDED_OVER + " " + Lifecycle.oneLine(why.strip());
+        SessionRecord after = lifecycle.change(name, "", r -> {
+            if (r.work() == Session.Work.RUNNING) {
+                throw new IllegalStateTransitionException(name, r.state(), r.state(), "Session '" + name + "' is being worked on"
+                        + " (state " + r.state() + "); stop it or wait for its turn to end (await), then hold it.");
+            }
+            return r.toBuilder().attention(attention);
+        });
+        lifecycle.note(name, attention);
+        return after.view();
+    }
+
+    @Override
+    public Session release(String name) {
+        ensureOpen();
+        SessionRecord s = lifecycle.get(Objects.requireNonNull(name, "name"));
+        if (!s.view().isHandedOver()) {
+            return s.view();
+        }
+        SessionRecord after = lifecycle.change(name, "", r -> r.view().isHandedOver() ? r.toBuilder().attention("") : r.toBuilder());
+        lifecycle.note(name, "released: the orchestrator works on it again" + (after.pendingPrompts().isEmpty() ? ""
+                : "; " + after.pendingPrompts().size() + " prompt(s) that waited start"));
         if (after.work() == Session.Work.QUEUED) {
             scheduler.enqueue(name);
         }

@@ -22,6 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Called on the coordinator's thread after each refresh.
  */
 final class OverlapHolds {
+    /** The start of this policy's holds' attention. */
+    private static final String OVERLAP_HOLD = Session.HELD + " overlaps with ";
+
     private final Lifecycle lifecycle;
     /** The overlap (as a key) each session is held for by this engine. */
     private final Map<String, String> holding = new ConcurrentHashMap<>();
@@ -53,31 +56,36 @@ final class OverlapHolds {
             TreeMap<String, TreeSet<String>> with = wanted.get(name);
             String key = with == null ? null : key(with);
             String mine = holding.get(name);
-            if (mine != null && !r.view().isHeld()) {
+            if (mine != null && !isOverlapHold(r)) {
                 holding.remove(name);
                 released.put(name, mine); // a person prompted it (or its attention was taken for something else)
             }
             if (key == null) {
                 released.remove(name);
-                if (r.view().isHeld()) {
+                if (isOverlapHold(r)) {
                     holding.remove(name);
-                    lifecycle.change(name, "", c -> c.view().isHeld() ? c.toBuilder().attention("") : c.toBuilder());
+                    lifecycle.change(name, "", c -> isOverlapHold(c) ? c.toBuilder().attention("") : c.toBuilder());
                     lifecycle.note(name, "no longer held: the overlap cleared");
                 }
                 continue;
             }
             boolean covered = released.containsKey(name) && covers(released.get(name), with);
-            boolean otherAttention = !r.attention().isEmpty() && !r.view().isHeld();
+            boolean otherAttention = !r.attention().isEmpty() && !isOverlapHold(r);
             if (covered || otherAttention || key.equals(holding.get(name))) {
                 continue; // released from it, already waiting for a person for another reason, or held for it already
             }
             String why = reason(with);
             holding.put(name, key);
             released.remove(name);
-            lifecycle.change(name, "", c -> c.attention().isEmpty() || c.view().isHeld() ? c.toBuilder().attention(why)
+            lifecycle.change(name, "", c -> c.attention().isEmpty() || isOverlapHold(c) ? c.toBuilder().attention(why)
                     : c.toBuilder());
             lifecycle.note(name, why);
         }
+    }
+
+    /** This policy's own holds; a host's ({@code Orchestrator.hold}) are not its to lift or replace. */
+    private static boolean isOverlapHold(SessionRecord r) {
+        return r.attention().startsWith(OVERLAP_HOLD);
     }
 
     /** True when the overlap a person released the session from includes everything it overlaps now. */
@@ -102,7 +110,7 @@ final class OverlapHolds {
     }
 
     private static String reason(TreeMap<String, TreeSet<String>> with) {
-        StringBuilder out = new StringBuilder(Session.HELD).append(" overlaps with ");
+        StringBuilder out = new StringBuilder(OVERLAP_HOLD);
         with.forEach((other, files) -> out.append(other).append(" on ").append(String.join(", ", files)).append("; "));
         return out.append("its next turn waits until the overlap clears (merge or change the other session),"
                 + " or prompt it to release it").toString();

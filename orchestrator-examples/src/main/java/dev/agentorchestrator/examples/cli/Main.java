@@ -34,6 +34,7 @@ import picocli.CommandLine.Command;
             ReadCommands.ListSessions.class,
             ReadCommands.Logs.class,
             SessionCommands.Stop.class,
+            SessionCommands.Release.class,
             SessionCommands.Remove.class,
             SessionCommands.Merge.class,
             SessionCommands.RunCi.class,

@@ -2,20 +2,16 @@ package dev.agentorchestrator.examples.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentorchestrator.testing.Await;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import dev.agentorchestrator.testing.TestRepos;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,9 +101,7 @@ class CliAttachIT {
 
     @Test
     void attachThroughARealTerminalReachesTheAgentAndTheSessionGoesOnWithCi() throws Exception {
-        // util-linux's script gives the command a pseudo-terminal; Debian has it in bsdutils, which is always installed.
-        Path script = Path.of("/usr/bin/script");
-        assumeTrue(Files.isExecutable(script), "needs util-linux's 'script' (/usr/bin/script) for a pseudo-terminal");
+        PseudoTerminal.assumeAvailable();
         repo = TestRepos.withCommit(tmp.resolve("repo"));
         Path claude = tmp.resolve("fake-claude");
         Files.writeString(claude, FAKE_CLAUDE_ON_A_TERMINAL);
@@ -128,19 +122,23 @@ class CliAttachIT {
         int turnsBefore = before.path("turns").asInt();
 
         String command = String.join(" ", Cli.javaBinary(), "-jar", Cli.jar().toString(), "attach", "talk");
-        Path out = tmp.resolve("terminal.txt");
-        Process terminal = new ProcessBuilder(List.of(script.toString(), "-qec", command, "/dev/null")).directory(repo.toFile())
-                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        try (OutputStream keyboard = terminal.getOutputStream()) {
-            Await.until("the agent asks on the terminal", Duration.ofMinutes(2), () -> read(out).contains("your turn>"));
-            keyboard.write("hello from the keyboard\r".getBytes(StandardCharsets.UTF_8));
-            keyboard.flush();
-            assertTrue(terminal.waitFor(2, TimeUnit.MINUTES), "attach did not end:\n" + read(out));
-        } finally {
-            terminal.destroyForcibly();
+        int exit;
+        String screen;
+        try (PseudoTerminal terminal = PseudoTerminal.start(repo, Map.of(), 100, 40, command, tmp.resolve("terminal.txt"))) {
+            terminal.awaitShown("the agent asks on the terminal", "your turn>", 0, Duration.ofMinutes(2));
+            // Another terminal prompts the session meanwhile: the prompt waits, no turn starts on the conversation.
+            Cli.Result queued = cli.run("prompt", "talk", "queued while attached").expect(0);
+            assertTrue(queued.out().contains("talk: the prompt waits; held: handed over: attached at a terminal"), queued.out());
+            JsonNode held = cli.run("status", "--json").expect(0).json().path("sessions").get(0);
+            assertTrue(held.path("attention").asText().startsWith("held: handed over: attached at a terminal by pid "),
+                    held.toPrettyString());
+            assertEquals(1, held.path("pendingPrompts").asInt(), held.toPrettyString());
+            assertEquals(turnsBefore, held.path("turns").asInt(), held.toPrettyString());
+            terminal.type("hello from the keyboard\r");
+            exit = terminal.awaitExit(Duration.ofMinutes(2));
+            screen = terminal.text();
         }
-        String screen = read(out);
-        assertEquals(0, terminal.exitValue(), screen);
+        assertEquals(0, exit, screen);
         assertTrue(screen.contains("terminal: yes"), "the agent's input and output are the terminal:\n" + screen);
         assertTrue(screen.contains("interactive --resume conv-7 in " + worktree.toRealPath()), screen);
         assertTrue(screen.contains("the person said: hello from the keyboard"), "the keystrokes reached the agent:\n" + screen);
@@ -148,22 +146,70 @@ class CliAttachIT {
         String head = TestRepos.git(worktree, "rev-parse", "HEAD").strip();
         assertTrue(TestRepos.git(worktree, "log", "-1", "--format=%s").contains("attached: hello from the keyboard"));
 
-        // Back with the orchestrator: the commit made while attached gets CI at once, without another turn.
+        // Back with the orchestrator: the commit made while attached gets CI, and the prompt that waited runs.
         assertTrue(screen.contains("new commits (now at " + head.substring(0, 12) + "): CI runs on them"), screen);
-        Await.until("CI has run on the commit made while attached", Duration.ofMinutes(2), () -> {
-            JsonNode ci = cli.run("status", "--json").expect(0).json().path("sessions").get(0).path("ci");
-            return ci.path("commit").asText().equals(head) && ci.path("status").asText().equals("PASSED");
+        assertTrue(screen.contains("1 prompt(s) sent while attached start now"), screen);
+        Await.until("CI has run on the commit made while attached, and the waiting prompt's turn", Duration.ofMinutes(2), () -> {
+            JsonNode s = cli.run("status", "--json").expect(0).json().path("sessions").get(0);
+            return s.path("ci").path("commit").asText().equals(head) && s.path("ci").path("status").asText().equals("PASSED")
+                    && s.path("settled").asBoolean() && s.path("turns").asInt() == turnsBefore + 1;
         });
         JsonNode session = cli.run("status", "--json").expect(0).json().path("sessions").get(0);
-        assertEquals(turnsBefore, session.path("turns").asInt(), "no agent turn was taken for it: " + session.toPrettyString());
+        assertEquals("", session.path("attention").asText(), "released: " + session.toPrettyString());
         cli.run("shutdown").expect(0);
     }
 
-    private static String read(Path file) {
-        try {
-            return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+    @Test
+    void anAttachKilledWithoutHandingBackIsReleasedByTheEngineAndReleaseEndsAStaleHold() throws Exception {
+        PseudoTerminal.assumeAvailable();
+        repo = TestRepos.withCommit(tmp.resolve("repo"));
+        Path claude = tmp.resolve("fake-claude");
+        Files.writeString(claude, FAKE_CLAUDE_ON_A_TERMINAL);
+        Files.setPosixFilePermissions(claude, PosixFilePermissions.fromString("rwx------"));
+        Files.writeString(repo.resolve("agent-orchestrator.yaml"), """
+                agent:
+                  name: claude-code
+                  executable: %s
+                ci: none
+                engine:
+                  idleTimeout: 60s
+                """.formatted(claude));
+        Cli cli = new Cli(repo);
+        cli.run("create", "talk", "--prompt", "Start talking").expect(0);
+        Await.until("the first turn ends", Duration.ofMinutes(2),
+                () -> cli.run("status", "--json").expect(0).json().path("sessions").get(0).path("settled").asBoolean());
+
+        String command = String.join(" ", Cli.javaBinary(), "-jar", Cli.jar().toString(), "attach", "talk");
+        try (PseudoTerminal terminal = PseudoTerminal.start(repo, Map.of(), 100, 40, command, tmp.resolve("terminal.txt"))) {
+            terminal.awaitShown("the agent asks on the terminal", "your turn>", 0, Duration.ofMinutes(2));
+            assertTrue(cli.run("status", "--json").expect(0).json().path("sessions").get(0).path("attention").asText()
+                    .startsWith("held: handed over:"));
+            // The terminal's command line is killed as a closed terminal or kill -9 would: it cannot hand the session back.
+            ProcessHandle attach = terminal.processes().filter(p -> p.info().commandLine().orElse("").contains(" attach talk")
+                    && p.info().command().orElse("").endsWith("java")).findFirst().orElseThrow();
+            attach.destroyForcibly();
+            Await.until("the engine releases the hold of the process that ended", Duration.ofMinutes(1),
+                    () -> cli.run("status", "--json").expect(0).json().path("sessions").get(0).path("attention").asText().isEmpty());
         }
+
+        // A hold left by an engine that is gone too: the release command ends it.
+        cli.run("shutdown").expect(0);
+        Path record = repo.resolve(".git/agent-orchestrator/sessions/talk.json");
+        JsonNode stored = Cli.JSON.readTree(Files.readString(record));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) stored.path("session")).put("attention",
+                "held: handed over: attached at a terminal by pid 1 since 00:00; no turn starts until it ends");
+        Files.writeString(record, Cli.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(stored));
+        cli.run("prompt", "talk", "waits for the release").expect(0);
+        JsonNode waiting = cli.run("status", "--json").expect(0).json().path("sessions").get(0);
+        assertEquals(1, waiting.path("pendingPrompts").asInt(), waiting.toPrettyString());
+        assertEquals(1, waiting.path("turns").asInt(), waiting.toPrettyString());
+        Cli.Result released = cli.run("release", "talk").expect(0);
+        assertTrue(released.out().contains("talk: released") && released.out().contains("1 prompt(s) start"), released.out());
+        Await.until("the prompt that waited runs", Duration.ofMinutes(1), () -> {
+            JsonNode s = cli.run("status", "--json").expect(0).json().path("sessions").get(0);
+            return s.path("turns").asInt() == 2 && s.path("settled").asBoolean();
+        });
+        cli.run("release", "nope").expect(ExitCodes.NOT_FOUND);
+        cli.run("shutdown").expect(0);
     }
 }

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The commands that need no engine: help, usage errors and exit codes, init, doctor, the read-only ones on an empty repository. */
 class CliUsageIT {
 
-    private static final List<String> COMMANDS = List.of("init", "create", "prompt", "status", "list", "logs", "stop", "remove",
+    private static final List<String> COMMANDS = List.of("init", "create", "prompt", "status", "list", "logs", "stop", "release", "remove",
             "merge", "ci", "forecast", "attach", "cleanup", "doctor", "start", "shutdown", "dashboard", "demo", "completion", "drift", "repair", "plan");
 
     @TempDir

@@ -104,6 +104,11 @@ final class PseudoTerminal implements AutoCloseable {
         return text.length() <= 6000 ? text : "..." + text.substring(text.length() - 6000);
     }
 
+    /** The processes running on the terminal (the command and what it started), for a test that kills one. */
+    java.util.stream.Stream<ProcessHandle> processes() {
+        return process.descendants();
+    }
+
     /** Waits for the program to end and returns its exit code. */
     int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -1,5 +1,6 @@
 package dev.agentorchestrator.examples.cli.commands;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentorchestrator.Session;
 import dev.agentorchestrator.SessionState;
 import dev.agentorchestrator.examples.cli.CliException;
@@ -52,36 +53,76 @@ public final class AttachCommand implements Callable<Integer> {
         if (session.state() == SessionState.QUEUED) {
             throw new CliException(ExitCodes.FAILURE, name + " has not started yet (QUEUED); attach once its agent has worked");
         }
-        if (!session.state().isSettled() || !session.pendingPrompts().isEmpty()) {
-            EngineClient engine = Context.engine(layout);
-            if (stop) {
-                engine.post(EngineClient.sessionPath(name) + "/stop", SessionView.JSON.createObjectNode());
-            } else {
-                out.println(name + " is " + session.state() + "; waiting for its turn to end (--stop stops it now)");
-                out.flush();
-                engine.post(EngineClient.sessionPath(name) + "/await", SessionView.JSON.createObjectNode().put("timeoutSeconds", 7200),
-                        Duration.ofHours(2).plusMinutes(1));
-            }
-            session = Context.storedSession(layout, name);
-        }
         Path worktree = session.worktree().filter(Files::isDirectory).orElseThrow(() -> new CliException(ExitCodes.FAILURE,
                 name + " has no worktree on disk; nothing to attach to"));
-        String conversation = session.agentSessionId().orElseThrow(() -> new CliException(ExitCodes.FAILURE, name
-                + "'s agent never reported a conversation id, so there is no conversation to resume; open its worktree instead: cd "
-                + worktree));
-        List<String> command = interactiveCommand(config.agentNamed(session.agent()), conversation, worktree);
-        out.println("attaching to " + name + " in " + worktree + ": " + String.join(" ", command));
-        out.println("(leave the agent to hand the session back to the orchestrator)");
-        out.flush();
+        // An agent that cannot resume interactively is refused before anything is held.
+        interactiveCommand(config.agentNamed(session.agent()), "", worktree);
+        EngineClient engine = Context.engine(layout);
+        session = holdForThisTerminal(engine, layout, session, out);
         String headBefore = head(worktree);
-        int exit = new ProcessBuilder(command).directory(worktree.toFile()).inheritIO().start().waitFor();
-        out.println(name + " is back with the orchestrator (the agent exited with " + exit + "); 'agent-orchestrator prompt "
-                + name + " TEXT' continues it headless");
+        try {
+            String conversation = session.agentSessionId().orElseThrow(() -> new CliException(ExitCodes.FAILURE, name
+                    + "'s agent never reported a conversation id, so there is no conversation to resume; open its worktree instead: cd "
+                    + worktree));
+            List<String> command = interactiveCommand(config.agentNamed(session.agent()), conversation, worktree);
+            out.println("attaching to " + name + " in " + worktree + ": " + String.join(" ", command));
+            out.println("(leave the agent to hand the session back to the orchestrator; until then it starts no turn,"
+                    + " and prompts wait)");
+            out.flush();
+            int exit = new ProcessBuilder(command).directory(worktree.toFile()).inheritIO().start().waitFor();
+            out.println(name + " is back with the orchestrator (the agent exited with " + exit + "); 'agent-orchestrator prompt "
+                    + name + " TEXT' continues it headless");
+        } finally {
+            handBack(layout, worktree, headBefore, out);
+        }
+        return ExitCodes.OK;
+    }
+
+    /**
+     * Lets the headless turn end (or stops it) and holds the session for this terminal, so that no
+     * turn starts on the same conversation while the person works in it; the engine releases the
+     * hold by itself if this process ends without doing so. A prompt queued meanwhile may start a
+     * turn between the wait and the hold: then the wait begins again.
+     */
+    private Session holdForThisTerminal(EngineClient engine, RepositoryLayout layout, Session session, PrintWriter out) {
+        String why = "attached at a terminal by pid " + ProcessHandle.current().pid() + " since "
+                + java.time.LocalTime.now().withNano(0) + "; no turn starts until it ends ('agent-orchestrator release " + name
+                + "' if that terminal is gone)";
+        for (int attempt = 1; ; attempt++) {
+            if (!session.state().isSettled() || !session.pendingPrompts().isEmpty()) {
+                if (stop) {
+                    engine.post(EngineClient.sessionPath(name) + "/stop", SessionView.JSON.createObjectNode());
+                } else {
+                    out.println(name + " is " + session.state() + "; waiting for its turn to end (--stop stops it now)");
+                    out.flush();
+                    engine.post(EngineClient.sessionPath(name) + "/await", SessionView.JSON.createObjectNode().put("timeoutSeconds", 7200),
+                            Duration.ofHours(2).plusMinutes(1));
+                }
+            }
+            try {
+                engine.post(EngineClient.sessionPath(name) + "/hold", SessionView.JSON.createObjectNode().put("why", why)
+                        .put("pid", ProcessHandle.current().pid()));
+                return Context.storedSession(layout, name);
+            } catch (CliException busy) {
+                if (attempt == 3) {
+                    throw busy;
+                }
+                session = Context.storedSession(layout, name);
+            }
+        }
+    }
+
+    /**
+     * After the person left the agent: commits made meanwhile get CI now (asked for while the
+     * session is still held, so that no waiting prompt's turn takes its place), then the hold ends
+     * and the prompts that waited start.
+     */
+    private void handBack(RepositoryLayout layout, Path worktree, String headBefore, PrintWriter out) {
+        EngineClient engine = Context.engine(layout);
         String headAfter = head(worktree);
         if (!headAfter.isEmpty() && !headAfter.equals(headBefore)) {
-            // Commits made while attached are tested now, as a headless turn's would be, not on the next turn.
             try {
-                Context.engine(layout).post(EngineClient.sessionPath(name) + "/ci", SessionView.JSON.createObjectNode());
+                engine.post(EngineClient.sessionPath(name) + "/ci", SessionView.JSON.createObjectNode());
                 out.println("new commits (now at " + abbreviate(headAfter) + "): CI runs on them ('agent-orchestrator status' shows the"
                         + " result; 'agent-orchestrator ci " + name + " --wait' waits for it)");
             } catch (CliException refused) {
@@ -89,8 +130,12 @@ public final class AttachCommand implements Callable<Integer> {
                         + "; the session's next turn tests them");
             }
         }
+        JsonNode released = engine.post(EngineClient.sessionPath(name) + "/release", SessionView.JSON.createObjectNode());
+        int waiting = released.path("pendingPrompts").asInt();
+        if (waiting > 0) {
+            out.println(waiting + " prompt(s) sent while attached start now");
+        }
         out.flush();
-        return ExitCodes.OK;
     }
 
     /** The worktree's HEAD commit, or empty when git cannot say (the worktree was removed meanwhile). */

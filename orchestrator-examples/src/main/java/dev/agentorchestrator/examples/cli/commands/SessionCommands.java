@@ -119,6 +119,11 @@ public final class SessionCommands {
             JsonNode session = engine.post(EngineClient.sessionPath(name) + "/prompt",
                     SessionView.JSON.createObjectNode().put("prompt", prompt));
             PrintWriter out = spec.commandLine().getOut();
+            String attention = session.path("attention").asText("");
+            if (attention.startsWith(dev.agentorchestrator.Session.HANDED_OVER)) {
+                out.printf("%s: the prompt waits; %s%n", name, attention);
+                out.flush();
+            }
             if (!await) {
                 out.printf("%s: prompt sent (%s)%n", name, session.path("state").asText());
                 return ExitCodes.OK;
@@ -145,6 +150,32 @@ public final class SessionCommands {
             for (String name : names) {
                 JsonNode s = engine.post(EngineClient.sessionPath(name) + "/stop", SessionView.JSON.createObjectNode());
                 spec.commandLine().getOut().printf("%s: %s%n", name, s.path("state").asText());
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "release", mixinStandardHelpOptions = true,
+            description = "Ends the hold 'attach' puts on a session (no turn starts while a person works in it), for when that"
+                    + " terminal is gone without handing the session back; prompts that waited start.")
+    public static final class Release implements Callable<Integer> {
+        @Parameters(arity = "1..*", paramLabel = "NAME", description = "the sessions")
+        List<String> names;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            RepositoryLayout layout = Context.layout();
+            for (String name : names) {
+                Context.storedSession(layout, name);
+            }
+            EngineClient engine = Context.engine(layout);
+            for (String name : names) {
+                JsonNode s = engine.post(EngineClient.sessionPath(name) + "/release", SessionView.JSON.createObjectNode());
+                int waiting = s.path("pendingPrompts").asInt();
+                spec.commandLine().getOut().printf("%s: released (%s%s)%n", name, s.path("state").asText(),
+                        waiting > 0 ? ", " + waiting + " prompt(s) start" : "");
             }
             return ExitCodes.OK;
         }

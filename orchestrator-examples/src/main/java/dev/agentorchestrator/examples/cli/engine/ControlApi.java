@@ -169,6 +169,12 @@ final class ControlApi implements HttpHandler {
                 send(x, 200, SessionView.toJson(engine.await(name, Duration.ofSeconds(Math.max(1, seconds)))));
             }
             case "POST ci" -> send(x, 200, SessionView.toJson(engine.runCi(name)));
+            case "POST hold" -> {
+                JsonNode body = readBody(x);
+                Optional<Long> pid = body.path("pid").canConvertToLong() ? Optional.of(body.path("pid").asLong()) : Optional.empty();
+                send(x, 200, SessionView.toJson(engine.hold(name, body.path("why").asText(""), pid)));
+            }
+            case "POST release" -> send(x, 200, SessionView.toJson(engine.release(name)));
             case "GET drift" -> {
                 ObjectNode out = SessionView.JSON.createObjectNode();
                 out.set("drift", driftJson(engine.drift(name)));

@@ -113,6 +113,35 @@ public final class EngineCommands implements AutoCloseable {
     }
 
     /**
+     * Hands the session to a person ({@code attach}): it starts no agent turn until {@link #release}.
+     * When {@code pid} is given the hold ends by itself as that process ends (a terminal closed
+     * without leaving the agent), while this engine runs; a hold outliving the engine is released
+     * by {@code attach}'s own end or by the {@code release} command.
+     *
+     * @throws dev.agentorchestrator.IllegalStateTransitionException while an agent turn runs
+     */
+    public Session hold(String name, String why, Optional<Long> pid) {
+        Session held = orchestrator.hold(name, why);
+        String attention = held.attention();
+        pid.flatMap(ProcessHandle::of).ifPresent(process -> process.onExit().thenRun(() -> {
+            try {
+                // Only the hold this process took: a later attach holds with another reason.
+                if (orchestrator.session(name).attention().equals(attention)) {
+                    orchestrator.release(name);
+                }
+            } catch (RuntimeException closedOrRemoved) {
+                // The engine is stopping or the session is gone: nothing is held any more.
+            }
+        }));
+        return held;
+    }
+
+    /** Ends a {@link #hold}; prompts that waited start. */
+    public Session release(String name) {
+        return orchestrator.release(name);
+    }
+
+    /**
      * How the session's record and the repository differ because of a change by hand, looking now
      * (what it finds also becomes the session's attention).
      */
