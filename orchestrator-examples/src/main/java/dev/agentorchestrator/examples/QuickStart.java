@@ -92,10 +92,10 @@ public final class QuickStart {
      * before the next action on it, says what differs and how to fix it, and repair() adopts the
      * new name instead of silently starting a new branch from main.
      */
-    private static void renamedByHand(Orchestrator o, List<MergeResult> merges, Path repo, PrintStream out) throws IOException {
+    private static String renamedByHand(Orchestrator o, List<MergeResult> merges, Path repo, PrintStream out) throws IOException {
         String name = merges.stream().filter(m -> !m.merged()).map(MergeResult::feature).findFirst().orElse(null);
         if (name == null) {
-            return;
+            return null;
         }
         String branch = o.session(name).branch();
         String renamed = "wip/" + name;
@@ -116,6 +116,23 @@ public final class QuickStart {
         o.drift(name).ifPresent(d -> out.println("  the orchestrator notices: " + d));
         Session repaired = o.repair(name);
         out.println("  repair(\"" + name + "\"): the session's branch is now " + repaired.branch() + ", its commits kept");
+        return name;
+    }
+
+    /**
+     * A person takes the refused feature over to resolve it by hand (what the command line's
+     * {@code attach} does): while it is held no turn starts, and a prompt sent meanwhile waits
+     * until the release.
+     */
+    private static void handedToAPerson(Orchestrator o, String name, PrintStream out) {
+        out.println();
+        Session held = o.hold(name, "a person resolves the conflict by hand in " + o.session(name).worktree().orElseThrow());
+        out.println("hold(\"" + name + "\"): " + held.attention());
+        Session waiting = o.prompt(name, "Rebase on main and resolve the conflict.");
+        out.println("  a prompt sent meanwhile waits: " + waiting.pendingPrompts().size() + " pending, state " + waiting.state());
+        o.release(name);
+        Session after = o.await(name, DEADLINE);
+        out.println("release(\"" + name + "\"): the prompt ran; " + name + " is " + after.state() + ": " + oneLine(after.message()));
     }
 
     /**
@@ -166,7 +183,10 @@ public final class QuickStart {
             out.print(o.status().toTable());
             out.println("main is at " + o.status().sessions().stream().filter(x -> x.state() == SessionState.MERGED).count()
                     + " merged feature(s); the refused one keeps its branch and worktree for its agent to resolve.");
-            renamedByHand(o, merges, repo, out);
+            String refused = renamedByHand(o, merges, repo, out);
+            if (refused != null) {
+                handedToAPerson(o, refused, out);
+            }
             return new Run(repo, snapshot(seen), status, merges);
         }
     }

@@ -104,6 +104,10 @@ class QuickStartTest {
         assertTrue(output.contains("the orchestrator notices: the branch 'feature/dashboard-ui'") && output.contains(
                 "repair(\"dashboard-ui\"): the session's branch is now wip/dashboard-ui"), output);
         assertTrue(TestRepos.git(repo, "branch", "--list", "feature/dashboard-ui").isBlank(), "no branch made from main");
+        // Then a person takes it over: held, a prompt sent meanwhile waits, and runs once it is released.
+        assertTrue(output.contains("hold(\"dashboard-ui\"): held: handed over: a person resolves the conflict by hand"), output);
+        assertTrue(output.contains("a prompt sent meanwhile waits: 1 pending"), output);
+        assertTrue(output.contains("release(\"dashboard-ui\"): the prompt ran; dashboard-ui is READY_TO_MERGE"), output);
 
         // A new orchestrator on the same repository finds what the quick start left.
         try (Orchestrator o = Orchestrator.builder().repo(repo).agent(new DemoAgentLauncher()).ci(Ci.none()).start()) {
