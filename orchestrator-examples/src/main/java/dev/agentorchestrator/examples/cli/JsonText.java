@@ -1,7 +1,7 @@
 package dev.agentorchestrator.examples.cli;
 
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -26,7 +26,7 @@ public final class JsonText {
     }
 
     /**
-     * The JSON value in {@code text} as maps (keys in no particular order), lists, strings,
+     * The JSON value in {@code text} as maps (keys in the text's order), lists, strings,
      * longs, doubles, booleans and null.
      *
      * @throws IllegalArgumentException when the text is not exactly one well-formed JSON value
@@ -96,7 +96,8 @@ public final class JsonText {
     }
 
     private Map<String, Object> object() {
-        Map<String, Object> object = new HashMap<>();
+        // In the order of the text, so that what is read and written again reads the same to a person.
+        Map<String, Object> object = new LinkedHashMap<>();
         at++;
         skipSpace();
         if (peek() == '}') {
@@ -360,6 +361,37 @@ public final class JsonText {
             separate();
             out.append("null");
             return this;
+        }
+
+        /**
+         * A value as {@link JsonText#parse} gives it (maps with string keys, lists, strings,
+         * numbers, booleans, null), written again.
+         */
+        public Writer json(Object value) {
+            if (value == null) {
+                return nullValue();
+            } else if (value instanceof String text) {
+                return value(text);
+            } else if (value instanceof Boolean b) {
+                return value(b.booleanValue());
+            } else if (value instanceof Long l) {
+                return value(l.longValue());
+            } else if (value instanceof Number n) {
+                return value(n.doubleValue());
+            } else if (value instanceof Map<?, ?> map) {
+                beginObject();
+                for (Map.Entry<?, ?> e : map.entrySet()) {
+                    name((String) e.getKey()).json(e.getValue());
+                }
+                return endObject();
+            } else if (value instanceof List<?> list) {
+                beginArray();
+                for (Object item : list) {
+                    json(item);
+                }
+                return endArray();
+            }
+            throw new IllegalArgumentException("not a JSON value: " + value.getClass().getName());
         }
 
         /** The document written so far. */

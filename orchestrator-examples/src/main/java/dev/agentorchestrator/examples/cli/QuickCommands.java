@@ -21,10 +21,12 @@ import java.util.Set;
  * picocli's model of the twenty commands, Jackson, the HTTP client, the state store, JGit and the
  * engine stay unloaded.
  *
- * <p>Anything else is not this class's business and it answers {@link #NOT_MINE}, so that the
- * full command line handles it with the same result: another option ({@code --watch},
- * {@code --help}, a typo), a running engine (whose overlaps and forecast {@code status} shows),
- * or a stored record that only the state store can read or explain.
+ * <p>With an engine running, {@code status} also shows the engine's overlaps and forecast, which
+ * the engine keeps in a file of its folder (the engine's {@code CoordinationFile}), so this path
+ * does not ask it over HTTP either. Anything else is not this class's business and it answers
+ * {@link #NOT_MINE}, so that the full command line handles it with the same result: another
+ * option ({@code --watch}, {@code --help}, a typo), an engine whose file is missing or not its
+ * own yet, or a stored record that only the state store can read or explain.
  */
 public final class QuickCommands {
 
@@ -57,8 +59,20 @@ public final class QuickCommands {
             err.println("agent-orchestrator: " + e.getMessage());
             return e.exitCode();
         }
-        if (status && engineMayRun(layout)) {
-            return NOT_MINE;
+        // With an engine running, status shows its overlaps and forecast too: from the file it keeps
+        // them in, or, when that is missing or not the running engine's, by asking it (the full command line).
+        Optional<Map<?, ?>> coordination = Optional.empty();
+        if (status) {
+            long engine = runningEngine(layout);
+            if (engine == UNKNOWN) {
+                return NOT_MINE;
+            }
+            if (engine != NONE) {
+                coordination = coordinationOf(layout, engine);
+                if (coordination.isEmpty()) {
+                    return NOT_MINE;
+                }
+            }
         }
         Optional<List<Session>> sessions = StoredSessions.read(layout.commonGitDir());
         if (sessions.isEmpty()) {
@@ -71,10 +85,10 @@ public final class QuickCommands {
         } else if (option == null) {
             out.print(StatusTable.render(sessions.get(), Instant.now()));
             if (!sessions.get().isEmpty()) {
-                out.println(CoordinationView.NO_ENGINE);
+                out.print(coordination.isPresent() ? (String) coordination.get().get("text") : CoordinationView.NO_ENGINE + "\n");
             }
         } else {
-            out.println(json(layout, sessions.get()));
+            out.println(json(layout, sessions.get(), coordination));
         }
         out.flush();
         if (out.checkError()) {
@@ -84,8 +98,8 @@ public final class QuickCommands {
         return ExitCodes.OK;
     }
 
-    /** The same document as {@code status --json} prints when no engine runs (docs/cli.md). */
-    private static String json(RepositoryLayout layout, List<Session> sessions) {
+    /** The same document as {@code status --json} prints (docs/cli.md). */
+    private static String json(RepositoryLayout layout, List<Session> sessions, Optional<Map<?, ?>> coordination) {
         JsonText.Writer g = new JsonText.Writer();
         g.beginObject();
         g.name("repository").value(layout.mainWorktree().toString());
@@ -94,32 +108,59 @@ public final class QuickCommands {
             SessionJsonWriter.write(g, s);
         }
         g.endArray();
-        g.name("engineRunning").value(false);
-        g.name("overlaps").nullValue();
-        g.name("forecast").nullValue();
-        g.name("note").value(CoordinationView.NO_ENGINE);
+        g.name("engineRunning").value(coordination.isPresent());
+        if (coordination.isPresent()) {
+            g.name("overlaps").json(coordination.get().get("overlaps"));
+            g.name("forecast").json(coordination.get().get("forecast"));
+        } else {
+            g.name("overlaps").nullValue();
+            g.name("forecast").nullValue();
+            g.name("note").value(CoordinationView.NO_ENGINE);
+        }
         g.endObject();
         return g.toString();
     }
 
+    /** {@link #runningEngine}: no engine runs. */
+    private static final long NONE = 0;
+    /** {@link #runningEngine}: one may run, but which cannot be told. */
+    private static final long UNKNOWN = -1;
+
     /**
-     * False only when no engine runs for certain: no address file, or one naming a process that
-     * is gone (an engine killed with SIGKILL leaves its file behind).
+     * The pid of the engine that runs for this repository, {@link #NONE} when none runs for
+     * certain (no address file, or one naming a process that is gone: an engine killed with
+     * SIGKILL leaves its file behind), {@link #UNKNOWN} when the file cannot be read.
      */
-    private static boolean engineMayRun(RepositoryLayout layout) {
-        Path address = layout.engineDirectory().resolve("engine.json");
-        Object document;
-        try (InputStream in = new FileInputStream(address.toFile())) {
-            document = JsonText.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        } catch (java.io.FileNotFoundException none) {
-            return address.toFile().exists();
-        } catch (IOException | RuntimeException unreadable) {
-            return true;
+    private static long runningEngine(RepositoryLayout layout) {
+        Optional<Object> document = readJson(layout.engineDirectory().resolve("engine.json"));
+        if (document.isEmpty()) {
+            return NONE;
         }
-        if (document instanceof Map<?, ?> engine && engine.get("pid") instanceof Long pid) {
+        if (document.get() instanceof Map<?, ?> engine && engine.get("pid") instanceof Long pid && pid > 0) {
             Optional<ProcessHandle> process = ProcessHandle.of(pid);
-            return process.isPresent() && process.get().isAlive();
+            return process.isPresent() && process.get().isAlive() ? pid : NONE;
         }
-        return true;
+        return UNKNOWN;
+    }
+
+    /** The overlaps and forecast the engine {@code pid} keeps in its folder, or empty when the file is not its. */
+    private static Optional<Map<?, ?>> coordinationOf(RepositoryLayout layout, long pid) {
+        Optional<Object> document = readJson(layout.engineDirectory().resolve("coordination.json"));
+        if (document.isPresent() && document.get() instanceof Map<?, ?> c && c.get("pid") instanceof Long owner && owner == pid
+                && c.get("text") instanceof String && c.containsKey("overlaps") && c.containsKey("forecast")) {
+            return Optional.of(c);
+        }
+        return Optional.empty();
+    }
+
+    /** A file's JSON; empty when it does not exist; a value that is not a map when it cannot be read. */
+    private static Optional<Object> readJson(Path file) {
+        try (InputStream in = new FileInputStream(file.toFile())) {
+            return Optional.of(JsonText.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+        } catch (java.io.FileNotFoundException none) {
+            return file.toFile().exists() ? Optional.of("unreadable") : Optional.empty();
+        } catch (IOException | RuntimeException unreadable) {
+            return Optional.of("unreadable");
+        }
     }
 }

@@ -69,6 +69,17 @@ class JsonTextTest {
     }
 
     @Test
+    void aParsedDocumentIsWrittenAgainAsItWasKeysInOrder() throws Exception {
+        String doc = "{\"zeta\": [1, 2.5, \"x\", true, null, {\"b\": {}, \"a\": []}], \"alpha\": {\"n\": -3}}";
+        Object parsed = JsonText.parse(doc);
+        String written = new JsonText.Writer().json(parsed).toString();
+        assertEquals(parsed, JsonText.parse(written));
+        assertEquals(JACKSON.readTree(doc), JACKSON.readTree(written));
+        assertTrue(written.indexOf("zeta") < written.indexOf("alpha"), "the text's order is kept:\n" + written);
+        assertThrows(IllegalArgumentException.class, () -> new JsonText.Writer().json(new Object()));
+    }
+
+    @Test
     void escapesAreRead() {
         assertEquals("a\"b\\c/d\b\f\n\r\t\u00e9\ud83d\ude00", JsonText.parse("\"a\\\"b\\\\c\\/d\\b\\f\\n\\r\\t\\u00e9\\ud83d\\ude00\""));
     }

@@ -61,6 +61,20 @@ public final class EngineFiles {
         return directory.resolve("spawn.lock");
     }
 
+    /**
+     * What the running engine computed besides the sessions (overlaps, forecast), rewritten as it
+     * changes, so that a quick {@code status} shows it without asking the engine (see
+     * {@link CoordinationFile}).
+     */
+    public Path coordinationFile() {
+        return directory.resolve(CoordinationFile.NAME);
+    }
+
+    /** Writes {@code text} to {@code file} in this folder so that no reader sees half of it. */
+    public void write(Path file, String text) {
+        writeAtomically(file, text);
+    }
+
     /** Makes the folder (0700) if it is missing. */
     public void ensureDirectory() {
         try {

@@ -71,6 +71,7 @@ public final class EngineProcess {
             return t;
         });
         HttpServer server = null;
+        CoordinationFile coordination = null;
         long pid = ProcessHandle.current().pid();
         Thread hook = new Thread(() -> {
             activity.stop();
@@ -97,6 +98,7 @@ public final class EngineProcess {
             server.start();
             int port = server.getAddress().getPort();
             Runtime.getRuntime().addShutdownHook(hook);
+            coordination = CoordinationFile.start(files, engine, pid);
             files.writeAddress(new EngineFiles.EngineAddress(pid, port, startedAt, Version.current()));
             log.info("engine {} for {} listening on http://127.0.0.1:{}/api/ (idle timeout {})", pid, layout.mainWorktree(), port,
                     config.engine().idleTimeout());
@@ -123,6 +125,9 @@ public final class EngineProcess {
         } finally {
             activity.stop();
             files.removeAddressOf(pid);
+            if (coordination != null) {
+                coordination.close();
+            }
             watchdog.shutdownNow();
             if (server != null) {
                 server.stop(0);
