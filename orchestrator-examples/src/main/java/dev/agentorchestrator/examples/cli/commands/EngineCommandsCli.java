@@ -10,7 +10,6 @@ import dev.agentorchestrator.examples.cli.engine.EngineFiles;
 import dev.agentorchestrator.examples.cli.engine.EngineProcess;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -85,10 +84,9 @@ public final class EngineCommandsCli {
         CommandLine.Model.CommandSpec spec;
 
         @Override
-        public Integer call() throws IOException, InterruptedException {
+        public Integer call() throws IOException {
             EngineClient engine = Context.engine(Context.layout());
-            HttpResponse<String> page = engine.raw("/");
-            if (page.statusCode() == 404) {
+            if (engine.statusOf("/") == 404) {
                 throw new CliException(ExitCodes.FAILURE, "the engine at " + engine.address().url()
                         + " serves no dashboard; stop it (agent-orchestrator shutdown) and run this command again");
             }

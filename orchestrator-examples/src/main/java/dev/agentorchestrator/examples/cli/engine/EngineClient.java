@@ -9,9 +9,10 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -33,19 +34,21 @@ public final class EngineClient {
     /** How long a command waits for an engine it started to answer. */
     static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
-    /** One client per process: it holds threads and a selector, too much to make for every poll. */
-    private static final class Http {
-        static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    static {
+        // A POST whose answer is lost must not be sent again behind the command's back (a second prompt, a second merge).
+        System.setProperty("sun.net.http.retryPost", "false");
     }
 
-    private final HttpClient http;
     private final EngineFiles.EngineAddress address;
     private final String token;
 
-    private EngineClient(HttpClient http, EngineFiles.EngineAddress address, String token) {
-        this.http = http;
+    private EngineClient(EngineFiles.EngineAddress address, String token) {
         this.address = address;
         this.token = token;
+    }
+
+    /** An answer of the engine: its HTTP status and its body. */
+    private record Answer(int status, String body) {
     }
 
     /** The running engine, if its address file names a live process that answers with the token. */
@@ -59,14 +62,10 @@ public final class EngineClient {
         if (token.isEmpty()) {
             return Optional.empty();
         }
-        EngineClient client = new EngineClient(Http.CLIENT, address.get(), token.get());
+        EngineClient client = new EngineClient(address.get(), token.get());
         try {
-            HttpResponse<String> r = client.send("GET", "/api/status", null, Duration.ofSeconds(5));
-            return r.statusCode() == 200 ? Optional.of(client) : Optional.empty();
+            return client.send("GET", "/api/status", null, Duration.ofSeconds(5)).status() == 200 ? Optional.of(client) : Optional.empty();
         } catch (IOException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
             return Optional.empty();
         }
     }
@@ -183,13 +182,13 @@ public final class EngineClient {
         return token;
     }
 
-    /** The raw answer to a GET of any path (the dashboard's, for example), with the token. */
-    public HttpResponse<String> raw(String path) throws IOException, InterruptedException {
-        return send("GET", path, null, Duration.ofSeconds(10));
+    /** The HTTP status of a GET of any path (the dashboard's, for example), with the token. */
+    public int statusOf(String path) throws IOException {
+        return send("GET", path, null, Duration.ofSeconds(10)).status();
     }
 
     private JsonNode call(String method, String path, JsonNode body, Duration timeout) {
-        HttpResponse<String> r;
+        Answer r;
         try {
             r = send(method, path, body, timeout);
         } catch (ConnectException e) {
@@ -197,17 +196,14 @@ public final class EngineClient {
                     + ") does not answer; run the command again to start a new one");
         } catch (IOException e) {
             throw new CliException(ExitCodes.ENGINE, "talking to the engine at " + address.url() + " failed: " + e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CliException(ExitCodes.FAILURE, "interrupted");
         }
         JsonNode json;
         try {
             json = r.body().isEmpty() ? SessionView.JSON.createObjectNode() : SessionView.JSON.readTree(r.body());
         } catch (IOException e) {
-            throw new CliException(ExitCodes.ENGINE, "the engine answered " + r.statusCode() + " with something that is not JSON");
+            throw new CliException(ExitCodes.ENGINE, "the engine answered " + r.status() + " with something that is not JSON");
         }
-        int status = r.statusCode();
+        int status = r.status();
         if (status >= 200 && status < 300) {
             return json;
         }
@@ -220,16 +216,40 @@ public final class EngineClient {
         throw new CliException(exit, message);
     }
 
-    private HttpResponse<String> send(String method, String path, JsonNode body, Duration timeout)
-            throws IOException, InterruptedException {
-        HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(address.url() + path))
-                .timeout(timeout)
-                .header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json")
-                .method(method, publisher)
-                .build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    /**
+     * One request on loopback with {@code HttpURLConnection}: the JDK's {@code HttpClient} sets up
+     * TLS even for plain HTTP, about 200 classes of it, which every command paid at start.
+     */
+    private Answer send(String method, String path, JsonNode body, Duration timeout) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create(address.url() + path).toURL().openConnection(Proxy.NO_PROXY);
+        try {
+            c.setConnectTimeout(3_000);
+            c.setReadTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis())));
+            c.setRequestMethod(method);
+            c.setUseCaches(false);
+            c.setRequestProperty("Authorization", "Bearer " + token);
+            c.setRequestProperty("Content-Type", "application/json");
+            if (body != null) {
+                byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+                c.setDoOutput(true);
+                c.setFixedLengthStreamingMode(bytes.length);
+                try (OutputStream out = c.getOutputStream()) {
+                    out.write(bytes);
+                }
+            }
+            int status = c.getResponseCode();
+            InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
+            String text;
+            if (in == null) {
+                text = "";
+            } else {
+                try (in) {
+                    text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                }
+            }
+            return new Answer(status, text);
+        } finally {
+            c.disconnect();
+        }
     }
 }
