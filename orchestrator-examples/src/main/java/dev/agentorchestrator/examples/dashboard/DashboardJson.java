@@ -32,6 +32,9 @@ final class DashboardJson {
                 .put("settled", s.state().isSettled())
                 .put("message", s.message())
                 .put("attention", s.attention())
+                // Held by a person (Orchestrator.hold, the command line's attach): only release() lets it go on.
+                .put("handedOver", s.isHandedOver())
+                .put("held", s.isHeld())
                 .put("branch", s.branch())
                 .put("baseBranch", s.baseBranch())
                 .put("agent", s.agent())
