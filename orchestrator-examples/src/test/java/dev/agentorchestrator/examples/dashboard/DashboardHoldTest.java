@@ -65,6 +65,14 @@ class DashboardHoldTest {
             assertEquals(Session.HANDED_OVER + " " + ATTACHED, held.path("attention").asText());
             assertTrue(held.path("held").asBoolean());
             assertEquals(0, held.path("pendingPrompts").asInt());
+            page.await("the hold in the feed", f -> {
+                for (JsonNode e : f.data().path("recent")) {
+                    if (e.path("text").asText().equals("held by a person: " + ATTACHED)) {
+                        return true;
+                    }
+                }
+                return false;
+            });
 
             HttpResponse<String> sent = http.action("prompt", "{\"session\":\"solo\",\"text\":\"Say more\"}");
             assertEquals(200, sent.statusCode(), sent.body());
