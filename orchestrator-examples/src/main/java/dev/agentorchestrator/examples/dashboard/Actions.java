@@ -17,10 +17,14 @@ import java.util.Set;
 final class Actions {
 
     /** The verbs under {@code /dashboard/actions/}. */
-    static final Set<String> VERBS = Set.of("prompt", "stop", "resume", "remove", "merge", "ci", "merge-all");
+    static final Set<String> VERBS = Set.of("prompt", "stop", "resume", "remove", "merge", "ci", "merge-all",
+            "hold", "release");
 
     /** What a resumed session is told when the person typed nothing. */
     static final String RESUME_PROMPT = "Continue where you left off.";
+
+    /** Why a session held from the page is held when the person typed no reason; it says how to end the hold. */
+    static final String HOLD_REASON = "a person took it over from the dashboard; release it there";
 
     static final class ActionException extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -56,11 +60,13 @@ final class Actions {
             switch (verb) {
                 case "prompt" -> {
                     String text = text(body, "text", true);
-                    done(result, orchestrator.prompt(session, text), "Sent.");
+                    Session after = orchestrator.prompt(session, text);
+                    done(result, after, after.isHandedOver() ? "Sent; it waits until the session is released." : "Sent.");
                 }
                 case "resume" -> {
                     String text = text(body, "text", false);
-                    done(result, orchestrator.prompt(session, text.isBlank() ? RESUME_PROMPT : text), "Resumed.");
+                    Session after = orchestrator.prompt(session, text.isBlank() ? RESUME_PROMPT : text);
+                    done(result, after, after.isHandedOver() ? "It resumes when the session is released." : "Resumed.");
                 }
                 case "stop" -> done(result, orchestrator.stop(session), "Stopped.");
                 case "remove" -> {
@@ -70,6 +76,12 @@ final class Actions {
                     result.put("message", keepBranch ? "Removed; the branch " + branch + " stays." : "Removed with its branch.");
                 }
                 case "merge" -> result.setAll(EngineBridge.merge(orchestrator, session, text(body, "strategy", false)));
+                case "hold" -> {
+                    String why = text(body, "text", false);
+                    done(result, orchestrator.hold(session, why.isBlank() ? HOLD_REASON : why),
+                            "Held: no agent turn starts until it is released; prompts wait.");
+                }
+                case "release" -> release(result, session);
                 case "ci" -> done(result, EngineBridge.runCi(orchestrator, session), "CI asked for; it runs when a CI slot is free.");
                 default -> throw new ActionException(404, "There is no action '" + verb + "'; the actions are " + VERBS + ".");
             }
@@ -89,6 +101,19 @@ final class Actions {
         } catch (IllegalArgumentException e) {
             throw new ActionException(400, e.getMessage());
         }
+    }
+
+    private void release(ObjectNode result, String session) {
+        Session before = orchestrator.session(session);
+        if (!before.isHandedOver()) {
+            // release() does nothing then; say so rather than "Released." (a HOLD-policy hold is lifted by prompting).
+            throw new ActionException(409, "Session '" + session + "' is not held by a person"
+                    + (before.isHeld() ? " (" + before.attention() + "); send it a prompt to let it go on." : "; there is nothing to release."));
+        }
+        Session after = orchestrator.release(session);
+        int waiting = before.pendingPrompts().size();
+        done(result, after, waiting == 0 ? "Released." : "Released; " + waiting + (waiting == 1 ? " prompt that waited starts."
+                : " prompts that waited start, in order."));
     }
 
     private void done(ObjectNode result, Session session, String message) {

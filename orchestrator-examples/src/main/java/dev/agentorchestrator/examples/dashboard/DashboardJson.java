@@ -32,6 +32,9 @@ final class DashboardJson {
                 .put("settled", s.state().isSettled())
                 .put("message", s.message())
                 .put("attention", s.attention())
+                // Held by a person (Orchestrator.hold, the command line's attach): only release() lets it go on.
+                .put("handedOver", s.isHandedOver())
+                .put("held", s.isHeld())
                 .put("branch", s.branch())
                 .put("baseBranch", s.baseBranch())
                 .put("agent", s.agent())
@@ -132,6 +135,13 @@ final class DashboardJson {
             text = reaction.reaction() + ": " + AgentDoing.shorten(reaction.action(), 300)
                     + (reaction.attempt() > 0 ? " (attempt " + reaction.attempt() + ")" : "");
             json.put("reaction", reaction.reaction());
+        } else if (event instanceof OrchestratorEvent.SessionUpdated updated) {
+            // No state change: a field moved (a hold, a release, a prompt queued, cost). The hold is the one a person
+            // must see in the feed; the card says the rest.
+            Session now = updated.snapshot();
+            String why = now.attention().substring(Math.min(Session.HANDED_OVER.length(), now.attention().length())).strip();
+            text = now.isHandedOver() ? "held by a person: " + AgentDoing.shorten(why, 300)
+                    : "updated" + (now.pendingPrompts().isEmpty() ? "" : ", " + now.pendingPrompts().size() + " prompt(s) waiting");
         } else if (event instanceof OrchestratorEvent.SessionRemoved) {
             text = "removed";
         } else {

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * GET  /dashboard/transcript?session=NAME[&amp;before=OFFSET][&amp;lines=N]   a page of a transcript
  * GET  /dashboard/transcript/stream?session=NAME[&amp;lines=N]            a transcript, followed live
  * GET  /dashboard/diff?session=NAME   the branch's diff against its base
- * POST /dashboard/actions/VERB        prompt, resume, stop, remove, merge, ci (JSON body, CSRF header)
+ * POST /dashboard/actions/VERB        prompt, resume, stop, remove, merge, ci, merge-all, hold, release (JSON body, CSRF header)
  * </pre>
  */
 final class DashboardRoutes implements HttpHandler {

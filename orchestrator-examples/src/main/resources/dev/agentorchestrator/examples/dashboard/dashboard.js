@@ -11,6 +11,8 @@
   const RESUMABLE = ['STOPPED', 'FAILED', 'INTERRUPTED', 'WAITING_FOR_INPUT', 'IDLE', 'READY_TO_MERGE'];
   const STOPPABLE = ['QUEUED', 'CREATING_WORKTREE', 'RUNNING', 'WAITING_FOR_INPUT', 'IDLE', 'TESTING', 'READY_TO_MERGE', 'FAILED', 'INTERRUPTED'];
   const CI_RUNNABLE = ['IDLE', 'READY_TO_MERGE'];
+  // What Session.HANDED_OVER puts before the reason a person holds a session (Orchestrator.hold, attach).
+  const HANDED_OVER = /^held: handed over:\s*/;
   // The names the server's merge action takes, and what the page calls them.
   const STRATEGIES = [['merge', 'merge commit'], ['squash', 'squash'], ['ff-only', 'fast-forward'], ['rebase', 'rebase']];
 
@@ -182,10 +184,14 @@
     c.name = el('a', 'name', name);
     c.name.href = '#/session/' + encodeURIComponent(name);
     c.state = el('span', 'state');
+    c.heldBadge = el('span', 'held-badge', 'held by a person');
+    c.heldBadge.hidden = true;
     c.age = el('span', 'age');
-    head.append(c.name, c.state, c.age);
+    head.append(c.name, c.state, c.heldBadge, c.age);
     c.prompt = el('p', 'prompt-text');
     c.message = el('p', 'message');
+    c.held = el('p', 'held-line');
+    c.held.hidden = true;
     const progressRow = el('div', 'progress-row');
     c.progress = el('progress');
     c.progress.max = 1;
@@ -222,6 +228,13 @@
       act(c, 'resume', { session: name, text: c.text.value.trim() }, function () { c.text.value = ''; });
     });
     c.runCi = button('Run CI', 'ci', function () { act(c, 'ci', { session: name }); });
+    // A person works in the session by hand; Release lets the agent go on, the prompts that waited first.
+    c.release = button('Release', 'release', function () { act(c, 'release', { session: name }); });
+    c.release.hidden = true;
+    // The text in the box, if any, is the reason the card shows while it is held.
+    c.hold = button('Hold', 'hold', function () {
+      act(c, 'hold', { session: name, text: c.text.value.trim() }, function () { c.text.value = ''; });
+    });
     c.strategy = el('select', 'strategy');
     c.strategy.setAttribute('aria-label', 'Merge strategy');
     STRATEGIES.forEach(function (s) {
@@ -247,10 +260,10 @@
     });
     const mergeGroup = el('span', 'merge-group');
     mergeGroup.append(c.strategy, c.merge);
-    actions.append(c.stop, c.resume, c.runCi, mergeGroup, c.remove);
+    actions.append(c.release, c.stop, c.resume, c.hold, c.runCi, mergeGroup, c.remove);
     c.result = el('p', 'result');
     c.result.setAttribute('role', 'status');
-    c.root.append(head, c.prompt, c.message, progressRow, c.doing, c.question, c.ci, c.conflict, c.changes, c.meta,
+    c.root.append(head, c.prompt, c.message, c.held, progressRow, c.doing, c.question, c.ci, c.conflict, c.changes, c.meta,
       c.form, actions, c.result);
     return c;
   }
@@ -353,7 +366,9 @@
       c.changes.textContent = 'Files changed, overlaps: not available yet';
     }
     c.message.title = s.attention || '';
-    if (s.attention) c.message.textContent = 'Needs you: ' + s.attention + (s.message ? ' · ' + s.message : '');
+    // A session a person holds is with that person already: the held line says so instead of "Needs you".
+    if (s.attention && !s.handedOver) c.message.textContent = 'Needs you: ' + s.attention + (s.message ? ' · ' + s.message : '');
+    updateHeld(c, s);
 
     c.meta.textContent = '$' + s.costUsd.toFixed(2) + ' · ' + s.turns + ' turns · ' + s.agent + ' · ' + s.branch
       + (s.pendingPrompts ? ' · ' + s.pendingPrompts + ' prompt(s) waiting' : '');
@@ -366,6 +381,25 @@
     disableUnlessCapable(c.merge, capabilities.merge && s.state === 'READY_TO_MERGE',
       capabilities.merge ? 'Only a session that is ready to merge can be merged.' : 'Merging is not available yet: the engine has no merge queue.');
     c.strategy.disabled = c.merge.disabled;
+  }
+
+  function updateHeld(c, s) {
+    c.heldBadge.hidden = !s.handedOver;
+    c.heldBadge.title = s.handedOver ? s.attention : '';
+    c.held.hidden = !s.handedOver;
+    c.held.textContent = '';
+    c.held.title = s.handedOver ? s.attention : '';
+    if (s.handedOver) {
+      c.held.append(el('span', 'label', 'Held by a person: '), document.createTextNode(s.attention.replace(HANDED_OVER, '')));
+      const n = s.pendingPrompts;
+      if (n) c.held.append(el('span', 'waiting', n + (n === 1 ? ' prompt waits' : ' prompts wait') + ' for the release'));
+    }
+    c.release.hidden = !s.handedOver;
+    c.hold.hidden = s.handedOver;
+    const holdable = s.settled && s.state !== 'MERGED';
+    c.hold.disabled = !holdable;
+    c.hold.title = holdable ? 'Hand the session to a person: no agent turn starts until it is released (the box\'s text is the reason).'
+      : 'Only a session whose agent is not working, and that is not merged, can be held.';
   }
 
   function disableUnlessCapable(b, capable, why) {
