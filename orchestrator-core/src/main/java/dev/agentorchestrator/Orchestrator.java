@@ -227,8 +227,10 @@ public interface Orchestrator extends AutoCloseable {
      * Hands the session to a person for a while: it starts no agent turn until {@link #release},
      * whatever is prompted meanwhile (prompts wait in order), and its {@link Session#attention()}
      * says {@code held: handed over: why}. For a host that lets a person work in the session's
-     * worktree or conversation by hand (the command line's {@code attach}). The hold is stored, so
-     * it outlives a restart; a running turn must end first ({@link #stop} or {@link #await}).
+     * worktree or conversation by hand (the command line's {@code attach}). A merge of it is
+     * refused until the release, since what the person commits next would be left behind. The hold
+     * is stored, so it outlives a restart; a running turn must end first ({@link #stop} or
+     * {@link #await}).
      * Holding a session that is held this way already replaces the reason.
      *
      * @param why what the person does and how to release the session if the host is gone

@@ -58,6 +58,11 @@ class HoldTest {
             assertEquals(List.of("while held"), stillHeld.pendingPrompts());
             assertEquals("first\n", Files.readString(work), "no turn while held");
 
+            dev.agentorchestrator.MergeResult refused = o.merge("talk");
+            assertEquals(dev.agentorchestrator.MergeResult.Outcome.REFUSED_STATE, refused.outcome(), refused.message());
+            assertTrue(refused.message().contains("is held by a person") && refused.message().contains("release(\"talk\")"),
+                    refused.message());
+
             Session released = o.release("talk");
             assertFalse(released.isHeld(), released.attention());
             Session after = o.await("talk", Duration.ofSeconds(60));

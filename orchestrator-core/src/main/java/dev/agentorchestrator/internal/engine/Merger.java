@@ -119,6 +119,11 @@ final class Merger {
                         + name + "\")");
             }
         }
+        if (s.view().isHandedOver()) {
+            // A person works in it (hold(...), the command line's attach): what they commit next would be left behind.
+            return refuse(s, Outcome.REFUSED_STATE, base, baseBefore, "Session '" + name + "' is held by a person ("
+                    + s.attention() + "); merge it once they hand it back (release(\"" + name + "\"))");
+        }
         if (s.state() != SessionState.READY_TO_MERGE || s.work() != Session.Work.NONE) {
             return refuse(s, Outcome.REFUSED_STATE, base, baseBefore, "Session '" + name + "' is " + s.state()
                     + (s.work() != Session.Work.NONE ? " and still being worked on" : "") + "; only a session READY_TO_MERGE"
