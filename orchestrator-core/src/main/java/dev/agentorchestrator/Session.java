@@ -135,9 +135,12 @@ public record Session(
         return attention.startsWith(HANDED_OVER);
     }
 
-    /** True when the session waits for a person: a question, a failure, or a reaction that gave up. */
+    /**
+     * True when the session waits for a person: a question, a failure, or a reaction that gave up.
+     * A session a person holds ({@link #isHandedOver()}) does not: that person is on it already.
+     */
     public boolean needsAttention() {
-        return !attention.isEmpty() || state == SessionState.WAITING_FOR_INPUT || state == SessionState.FAILED;
+        return !attention.isEmpty() && !isHandedOver() || state == SessionState.WAITING_FOR_INPUT || state == SessionState.FAILED;
     }
 
     /** How long ago the feature was added, measured at {@code now}. */

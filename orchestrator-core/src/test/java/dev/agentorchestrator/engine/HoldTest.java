@@ -44,6 +44,7 @@ class HoldTest {
 
             Session held = o.hold("talk", "attached at a terminal (pid 1); release it when that terminal is gone");
             assertTrue(held.isHeld() && held.isHandedOver(), held.attention());
+            assertFalse(held.needsAttention(), "the person holding it is on it already");
             assertEquals(Session.HANDED_OVER + " attached at a terminal (pid 1); release it when that terminal is gone",
                     held.attention());
 

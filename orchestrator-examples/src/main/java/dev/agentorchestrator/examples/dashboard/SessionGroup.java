@@ -23,7 +23,7 @@ enum SessionGroup {
     CONFLICT("Conflict", true),
     /** CI passed (or none is configured): it can be merged. */
     READY("Ready to merge", false),
-    /** Queued, being set up, working, testing or merging. */
+    /** Queued, being set up, working, testing or merging; or held by a person who works on it. */
     WORKING("Working", false),
     /** Merged, or stopped on request. */
     DONE("Done or stopped", false);
@@ -48,6 +48,9 @@ enum SessionGroup {
     /** The group of a session as it is now, given whether its merge into its base conflicts. */
     static SessionGroup of(Session session, boolean conflicted) {
         SessionState state = session.state();
+        if (session.isHandedOver() && !state.isDone()) {
+            return WORKING; // a person works on it (Orchestrator.hold): nobody else is needed
+        }
         if (!session.attention().isEmpty() && !state.isDone()) {
             return NEEDS_INPUT;
         }
