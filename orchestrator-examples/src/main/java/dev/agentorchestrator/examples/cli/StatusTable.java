@@ -27,8 +27,8 @@ public final class StatusTable {
             String ci = s.lastCi().isPresent() ? ci(s.lastCi().get()) : "-";
             String message = s.message().replace('\n', ' ');
             if (!s.attention().isEmpty()) {
-                // Attention outranks the message: it is why a person must look now.
-                message = "[needs you: " + s.attention().replace('\n', ' ') + "] " + message;
+                // Attention outranks the message: it is why a person must look now (or that one is on it already).
+                message = "[" + (s.isHandedOver() ? "" : "needs you: ") + s.attention().replace('\n', ' ') + "] " + message;
             }
             if (!s.pendingPrompts().isEmpty()) {
                 message = "[" + s.pendingPrompts().size() + " prompt(s) waiting] " + message;

@@ -95,6 +95,17 @@ class QuickCommandsTest {
     }
 
     @Test
+    void aSessionAPersonHoldsIsNotShownAsNeedingYou() throws Exception {
+        Path repo = seeded(TestRepos.withCommit(tmp.resolve("repo")));
+        try (StateStore store = StateStores.jsonFiles(repo.resolve(".git"))) {
+            store.update("zeta", r -> r.toBuilder().attention(Session.HANDED_OVER + " attached at a terminal by pid 7").build());
+        }
+        String table = StatusTable.render(StoredSessions.read(repo.resolve(".git")).orElseThrow(), LONG_AGO.plus(Duration.ofDays(3)));
+        String zeta = table.lines().filter(l -> l.startsWith("zeta")).findFirst().orElseThrow();
+        assertTrue(zeta.contains("[held: handed over: attached at a terminal by pid 7]") && !zeta.contains("needs you"), zeta);
+    }
+
+    @Test
     void statusJsonHasTheDependencyModeAndTheAttention() throws Exception {
         Path repo = seeded(TestRepos.withCommit(tmp.resolve("repo")));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
