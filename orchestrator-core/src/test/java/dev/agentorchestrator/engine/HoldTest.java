@@ -125,4 +125,21 @@ class HoldTest {
             assertTrue(merged.getMessage().contains("MERGED"), merged.getMessage());
         }
     }
+
+    @Test
+    void aRepairWhileHeldKeepsTheHold() throws Exception {
+        EngineFixture f = new EngineFixture(tmp);
+        try (Orchestrator o = f.start(f.builder().agent(ScriptAgent.of(COMMIT)).feature("talk", "first"))) {
+            o.await("talk", Duration.ofSeconds(60));
+            o.hold("talk", "a person works in it");
+            // The person renames the branch by hand meanwhile: the hold stays the attention, and a repair keeps it.
+            f.git("branch", "-m", "feature/talk", "wip/talk");
+            assertTrue(o.drift("talk").isPresent());
+            assertTrue(o.session("talk").isHandedOver(), o.session("talk").attention());
+            Session repaired = o.repair("talk");
+            assertEquals("wip/talk", repaired.branch());
+            assertTrue(repaired.isHandedOver(), repaired.attention());
+            assertFalse(o.release("talk").isHeld());
+        }
+    }
 }

@@ -166,17 +166,17 @@ final class DriftCheck {
         switch (drift.kind()) {
             case WORKTREE_MOVED -> {
                 Path to = drift.foundFolder().orElseThrow();
-                lifecycle.update(name, b -> b.worktree(to).attention(""));
+                lifecycle.change(name, "", c -> c.toBuilder().worktree(to).attention(withoutDrift(c)));
                 return "repaired: adopted the worktree at " + to;
             }
             case BRANCH_RENAMED -> {
                 String to = drift.found().orElseThrow();
-                lifecycle.update(name, b -> b.branch(to).attention(""));
+                lifecycle.change(name, "", c -> c.toBuilder().branch(to).attention(withoutDrift(c)));
                 return "repaired: the session's branch is now '" + to + "' (was '" + r.branch() + "')";
             }
             case WORKTREE_GONE -> {
                 Path made = provisioner.makeFor(r);
-                lifecycle.update(name, b -> b.worktree(made).setupDone(false).attention(""));
+                lifecycle.change(name, "", c -> c.toBuilder().worktree(made).setupDone(false).attention(withoutDrift(c)));
                 return "repaired: made the worktree again at " + made + " on '" + r.branch() + "' at "
                         + git.resolve(r.branch()).orElse("?") + " (its setup runs before the next turn)";
             }
@@ -186,6 +186,14 @@ final class DriftCheck {
             default -> throw new GitException("Session '" + name + "': " + drift.description() + ". This is not repaired"
                     + " automatically, because the folder may hold someone's work: " + drift.fix() + ".");
         }
+    }
+
+    /**
+     * The attention after a repair: the drift's is gone; another (a person holds the session, a
+     * budget was reached) stays, as {@link #show} leaves it in place of a drift too.
+     */
+    private static String withoutDrift(SessionRecord r) {
+        return r.attention().startsWith(ATTENTION) ? "" : r.attention();
     }
 
     private String repairGoneBranch(SessionRecord r, RepositoryDrift drift) {
@@ -208,7 +216,7 @@ final class DriftCheck {
         git.pruneWorktrees();
         String from = drift.found().orElse(r.baseBranch());
         Path made = git.createWorktree(WorktreeRequest.newBranch(folder, r.branch(), from)).path();
-        lifecycle.update(name, b -> b.worktree(made).setupDone(false).attention(""));
+        lifecycle.change(name, "", c -> c.toBuilder().worktree(made).setupDone(false).attention(withoutDrift(c)));
         return drift.found().isPresent()
                 ? "repaired: made the branch '" + r.branch() + "' again at " + from + " (the last commit recorded for it) with its worktree at " + made
                 : "repaired: started the branch '" + r.branch() + "' again from '" + r.baseBranch() + "' (no commit of the old one was"
