@@ -99,15 +99,36 @@ final class CliStatusBenchmark {
                     + " without the launcher and its archive.";
         }
 
-        Map<Command, List<Double>> millis = new LinkedHashMap<>();
-        commands.forEach(c -> millis.put(c, new ArrayList<>()));
-        for (int round = 0; round < warmup + rounds; round++) {
-            for (Command c : commands) {
-                long t0 = System.nanoTime();
-                BenchSupport.run(repo, env(c.environment(), c.command()));
-                if (round >= warmup) {
-                    millis.get(c).add((System.nanoTime() - t0) / 1e6);
+        Map<Command, List<Double>> millis = measure(repo, commands);
+        // Then with an engine running (the demo agent; the seeded sessions only settle): the quick
+        // status reads the overlaps and forecast from the file the engine keeps; the full command line asks it.
+        List<Command> withEngine = new ArrayList<>();
+        Map<Command, List<Double>> engineMillis = Map.of();
+        Map<Command, long[]> engineClasses = new LinkedHashMap<>();
+        if (jar.isPresent() && launcher.isPresent()) {
+            Map<String, String> withCds = commands.get(2).environment();
+            String bin = launcher.get().toString();
+            withEngine.add(new Command("`git status`, with the engine running", List.of("git", "status"), Map.of(), false));
+            withEngine.add(new Command("`agent-orchestrator status`, engine running (its overlaps and forecast from the file it keeps)",
+                    List.of("bash", bin, "status"), withCds, true));
+            withEngine.add(new Command("`status` through the full command line, engine running (asks it over HTTP)",
+                    concat(List.of(java), JVM_OPTIONS, List.of("-cp", jar.get().toString(), Main.class.getName(), "status")), Map.of(), true));
+            Files.writeString(repo.resolve("agent-orchestrator.yaml"), "agent:\n  name: demo\nci: none\nengine:\n  idleTimeout: 600s\n");
+            BenchSupport.run(repo, env(withCds, List.of("bash", bin, "start")));
+            try {
+                Path coordination = repo.resolve(".git/agent-orchestrator/engine/coordination.json");
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (!Files.exists(coordination) && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
                 }
+                engineMillis = measure(repo, withEngine);
+                for (Command c : withEngine) {
+                    if (c.java()) {
+                        engineClasses.put(c, classCounts(repo, c));
+                    }
+                }
+            } finally {
+                BenchSupport.run(repo, env(withCds, List.of("bash", bin, "shutdown")));
             }
         }
         double git = BenchSupport.Stats.of(millis.get(commands.get(0))).median();
@@ -127,6 +148,15 @@ final class CliStatusBenchmark {
             }
             out.append(fmt("| %s | %s | %.1f | %s | %s |%n", c.label(), s.format(0), s.median() / git, classes, unshared));
         }
+        if (!withEngine.isEmpty()) {
+            double gitWithEngine = BenchSupport.Stats.of(engineMillis.get(withEngine.get(0))).median();
+            for (Command c : withEngine) {
+                BenchSupport.Stats st = BenchSupport.Stats.of(engineMillis.get(c));
+                long[] counts = engineClasses.get(c);
+                out.append(fmt("| %s | %s | %.1f | %s | %s |%n", c.label(), st.format(0), st.median() / gitWithEngine,
+                        counts == null ? "-" : Long.toString(counts[0]), counts == null ? "-" : Long.toString(counts[1])));
+            }
+        }
         double status = BenchSupport.Stats.of(millis.get(commands.get(2))).median() / git;
         double jvm = BenchSupport.Stats.of(millis.get(commands.get(1))).median() / git;
         out.append(fmt("%n**Goal: `status` at most 5 × `git status`: %s** (%.1f ×). A bare JVM start alone is %.1f × `git status`"
@@ -137,7 +167,28 @@ final class CliStatusBenchmark {
                 + " `list` load only a small JSON reader of their own, the session records and the table (no picocli, no Jackson,"
                 + " no JGit, no engine; CliLauncherIT checks it), and the launcher maps a static archive of them and of the JDK's"
                 + " module graph, at the address it was made for (docs/cli.md).\n");
+        if (!withEngine.isEmpty()) {
+            out.append("\nThe last rows run after starting an engine on the same repository (the demo agent; the seeded sessions"
+                    + " only settle), with their own `git status` in the same rounds: the quick `status` prints the engine's overlaps and"
+                    + " forecast from the `coordination.json` it keeps, where the full command line asks the engine over HTTP.\n");
+        }
         return out.toString();
+    }
+
+    /** Each command once per round, one after the other, {@code warmup} rounds not counted: milliseconds per command. */
+    private Map<Command, List<Double>> measure(Path repo, List<Command> commands) throws IOException {
+        Map<Command, List<Double>> millis = new LinkedHashMap<>();
+        commands.forEach(c -> millis.put(c, new ArrayList<>()));
+        for (int round = 0; round < warmup + rounds; round++) {
+            for (Command c : commands) {
+                long t0 = System.nanoTime();
+                BenchSupport.run(repo, env(c.environment(), c.command()));
+                if (round >= warmup) {
+                    millis.get(c).add((System.nanoTime() - t0) / 1e6);
+                }
+            }
+        }
+        return millis;
     }
 
     /** Total classes loaded and those not from a shared archive, from one run with {@code -Xlog:class+load}. */

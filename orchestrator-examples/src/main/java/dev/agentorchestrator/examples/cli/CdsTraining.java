@@ -52,6 +52,18 @@ final class CdsTraining {
                     throw new IllegalStateException("the training record no longer matches the quick reader");
                 }
             }
+            // And as with an engine running (this process stands in for it): status reads the file the engine keeps.
+            Path engine = Files.createDirectories(repo.resolve(".git/agent-orchestrator/engine"));
+            long pid = ProcessHandle.current().pid();
+            Files.writeString(engine.resolve("engine.json"), "{\"pid\": " + pid + ", \"port\": 1}", StandardCharsets.UTF_8);
+            Files.writeString(engine.resolve("coordination.json"), "{\"pid\": " + pid + ", \"overlaps\": [{\"sessions\": [\"a\", \"b\"],"
+                    + " \"files\": [\"f\"]}], \"forecast\": {\"names\": [], \"heads\": {}, \"pairs\": [], \"againstBase\": [],"
+                    + " \"conflicts\": []}, \"text\": \"overlap: a & b: f\\n\"}", StandardCharsets.UTF_8);
+            for (String[] args : new String[][] {{"status"}, {"status", "--json"}}) {
+                if (QuickCommands.run(args, repo, nowhere, nowhere) != ExitCodes.OK) {
+                    throw new IllegalStateException("the training coordination file no longer matches the quick reader");
+                }
+            }
         } finally {
             try (Stream<Path> files = Files.walk(repo)) {
                 for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
