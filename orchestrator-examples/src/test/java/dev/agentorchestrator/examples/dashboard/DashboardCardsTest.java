@@ -5,47 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.agentorchestrator.Orchestrator;
 import dev.agentorchestrator.SessionState;
 import dev.agentorchestrator.testing.TestRepos;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a card knows beyond the session's record, pushed on the live stream: the diff stat against the
  * base (recounted when the branch moves), the Conflict group with its paths, the merge strategy, the
  * merge queue kept current.
  */
-class DashboardCardsTest {
-
-    @TempDir
-    Path tmp;
-    DashboardFixture fixture;
-    Orchestrator orchestrator;
-    Dashboard dashboard;
-    TestHttp http;
-
-    @AfterEach
-    void stop() {
-        if (dashboard != null) {
-            dashboard.close();
-        }
-        if (orchestrator != null) {
-            orchestrator.close();
-        }
-    }
-
-    private void start(Orchestrator.Builder builder) {
-        orchestrator = builder.start();
-        dashboard = Dashboard.start(orchestrator, DashboardOptions.defaults());
-        http = new TestHttp(dashboard);
-    }
+class DashboardCardsTest extends DashboardOnAnOrchestrator {
 
     @Test
     void aCardCountsTheFilesAndLinesItsBranchChangesAndRecountsThemWhenTheBranchMoves() {

@@ -16,41 +16,17 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A session a person holds ({@link Orchestrator#hold}, the command line's {@code attach}) on the card, and the
  * {@code hold} and {@code release} actions over HTTP: guarded like every action, prompts that waited run after
  * the release, and a release of a session nobody holds is refused with the reason.
  */
-class DashboardHoldTest {
+class DashboardHoldTest extends DashboardOnAnOrchestrator {
 
     static final String ATTACHED = "attached at a terminal by pid 4242 since 10:00:00; release it if that terminal is gone";
 
-    @TempDir
-    Path tmp;
-    DashboardFixture fixture;
-    Orchestrator orchestrator;
-    Dashboard dashboard;
-    TestHttp http;
-
-    @AfterEach
-    void stop() {
-        if (dashboard != null) {
-            dashboard.close();
-        }
-        if (orchestrator != null) {
-            orchestrator.close();
-        }
-    }
-
-    private void start(Orchestrator.Builder builder) {
-        orchestrator = builder.start();
-        dashboard = Dashboard.start(orchestrator, DashboardOptions.defaults());
-        http = new TestHttp(dashboard);
-    }
 
     @Test
     void aHeldSessionsCardSaysSoAndReleaseRunsThePromptThatWaited() {
