@@ -145,6 +145,34 @@ class StoreFaultsTest {
         }
     }
 
+    /**
+     * Found by CI: the disk had room again between the refused end of a turn (and the refused
+     * FAILED after it) and the worker's last write, which then ended the work with the record still
+     * RUNNING, and the session never settled. The failure is now what ends it.
+     */
+    @Test
+    void roomAgainJustAfterTheRefusedWritesStillEndsTheWorkAsFailed() throws Exception {
+        EngineFixture f = new EngineFixture(tmp);
+        Path gate = tmp.resolve("gate");
+        String agent = String.join("\n",
+                "echo SESSION conv-$(basename \"$PWD\")",
+                "while [ ! -f '" + gate + "' ]; do sleep 0.05; done",
+                "printf '%s\\n' \"$1\" >> work.txt; git add work.txt",
+                "git -c user.name=A -c user.email=a@example.invalid commit -q -m \"agent: $1\"");
+        try (DiskFullStore store = DiskFullStore.open(f.repo.resolve(".git"));
+             Orchestrator o = f.start(f.builder().stateStore(store).agent(ScriptAgent.of(agent)).feature("brief", "work"))) {
+            Await.until("the session runs", Duration.ofSeconds(30), () -> o.session("brief").state() == RUNNING
+                    && o.session("brief").agentSessionId().isPresent());
+            // The turn's end and the FAILED after it are refused; the worker's last write finds room.
+            store.failNextWrites(2);
+            Files.writeString(gate, "go");
+            Session failed = o.await("brief", Duration.ofSeconds(60));
+            assertEquals(FAILED, failed.state(), failed.toString());
+            assertEquals(Session.Work.NONE, failed.work());
+            assertTrue(failed.message().contains("No space left on device"), failed.message());
+        }
+    }
+
     private static void assertNamesTheFolderAndTheFix(StateStoreException e, Path folder) {
         assertTrue(e.getMessage().contains(folder.toString()), "names the folder: " + e.getMessage());
         assertTrue(e.getMessage().contains("writable"), "says what to fix: " + e.getMessage());

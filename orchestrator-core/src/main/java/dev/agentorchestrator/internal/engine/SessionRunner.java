@@ -130,13 +130,20 @@ final class SessionRunner {
             live.remove(name);
             permit.release();
             quietly(beforeFinish, name);
-            try {
-                finish(name);
-            } catch (RuntimeException storeRefused) {
-                // Issue 15: the store refused the work's last write (a full disk, a read-only folder): retried later.
-                log.error("session {}: the end of its work could not be stored; tried again until the store takes it", name,
-                        storeRefused);
-                unrecorded.putIfAbsent(name, storeRefused);
+            if (unrecorded.containsKey(name)) {
+                // The failure above could not be stored: finishing now (should the store take writes again meanwhile)
+                // would end the work with the record still saying it is active, and recordUnfinished would then find
+                // nothing to end. It ends the work with the failure instead, once the store takes writes.
+                log.error("session {}: its failure could not be stored; it is recorded once the store takes writes", name);
+            } else {
+                try {
+                    finish(name);
+                } catch (RuntimeException storeRefused) {
+                    // Issue 15: the store refused the work's last write (a full disk, a read-only folder): retried later.
+                    log.error("session {}: the end of its work could not be stored; tried again until the store takes it", name,
+                            storeRefused);
+                    unrecorded.putIfAbsent(name, storeRefused);
+                }
             }
             quietly(afterFinish, name);
             scheduler.pump();

@@ -21,13 +21,19 @@ import java.util.function.UnaryOperator;
 public final class DiskFullStore implements StateStore {
     private final JsonFileStateStore real;
     private volatile boolean full;
+    private final java.util.concurrent.atomic.AtomicInteger failing = new java.util.concurrent.atomic.AtomicInteger();
 
     private DiskFullStore(Path commonGitDir) {
         this.real = JsonFileStateStore.open(commonGitDir, JsonFileStateStore.DEFAULT_LOCK_TIMEOUT, (temp, target) -> {
-            if (full) {
+            if (full || failing.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 throw new IOException("No space left on device");
             }
         });
+    }
+
+    /** The next {@code writes} record writes fail as on a full disk; the ones after them find room again. */
+    public void failNextWrites(int writes) {
+        failing.set(writes);
     }
 
     /** Opens the store of the repository whose common git directory is {@code commonGitDir}; the disk starts with room. */
