@@ -70,21 +70,26 @@ class CliAttachIT {
         }
     }
 
-    @Test
-    void attachResumesTheConversationInTheWorktreeWithTheTerminalsInputAndOutput() throws Exception {
+    /** A repository whose agent is {@code script} standing in for Claude Code, with the CI command given; the CLI on it. */
+    private Cli withStandIn(String script, String ci) throws java.io.IOException {
         repo = TestRepos.withCommit(tmp.resolve("repo"));
         Path claude = tmp.resolve("fake-claude");
-        Files.writeString(claude, FAKE_CLAUDE);
+        Files.writeString(claude, script);
         Files.setPosixFilePermissions(claude, PosixFilePermissions.fromString("rwx------"));
         Files.writeString(repo.resolve("agent-orchestrator.yaml"), """
                 agent:
                   name: claude-code
                   executable: %s
-                ci: none
+                ci: %s
                 engine:
                   idleTimeout: 60s
-                """.formatted(claude));
-        Cli cli = new Cli(repo);
+                """.formatted(claude, ci));
+        return new Cli(repo);
+    }
+
+    @Test
+    void attachResumesTheConversationInTheWorktreeWithTheTerminalsInputAndOutput() throws Exception {
+        Cli cli = withStandIn(FAKE_CLAUDE, "none");
         cli.run("create", "talk", "--prompt", "Start talking").expect(0);
         cli.run("prompt", "talk", "and go on", "--wait").expect(0);
 
@@ -102,19 +107,7 @@ class CliAttachIT {
     @Test
     void attachThroughARealTerminalReachesTheAgentAndTheSessionGoesOnWithCi() throws Exception {
         PseudoTerminal.assumeAvailable();
-        repo = TestRepos.withCommit(tmp.resolve("repo"));
-        Path claude = tmp.resolve("fake-claude");
-        Files.writeString(claude, FAKE_CLAUDE_ON_A_TERMINAL);
-        Files.setPosixFilePermissions(claude, PosixFilePermissions.fromString("rwx------"));
-        Files.writeString(repo.resolve("agent-orchestrator.yaml"), """
-                agent:
-                  name: claude-code
-                  executable: %s
-                ci: [sh, -c, "test -f attached.txt && echo '1 passed, 0 failed'"]
-                engine:
-                  idleTimeout: 60s
-                """.formatted(claude));
-        Cli cli = new Cli(repo);
+        Cli cli = withStandIn(FAKE_CLAUDE_ON_A_TERMINAL, "[sh, -c, \"test -f attached.txt && echo '1 passed, 0 failed'\"]");
         cli.run("create", "talk", "--prompt", "Start talking").expect(0);
         cli.run("prompt", "talk", "and go on", "--wait").expect(0);
         JsonNode before = cli.run("status", "--json").expect(0).json().path("sessions").get(0);
@@ -162,19 +155,7 @@ class CliAttachIT {
     @Test
     void anAttachKilledWithoutHandingBackIsReleasedByTheEngineAndReleaseEndsAStaleHold() throws Exception {
         PseudoTerminal.assumeAvailable();
-        repo = TestRepos.withCommit(tmp.resolve("repo"));
-        Path claude = tmp.resolve("fake-claude");
-        Files.writeString(claude, FAKE_CLAUDE_ON_A_TERMINAL);
-        Files.setPosixFilePermissions(claude, PosixFilePermissions.fromString("rwx------"));
-        Files.writeString(repo.resolve("agent-orchestrator.yaml"), """
-                agent:
-                  name: claude-code
-                  executable: %s
-                ci: none
-                engine:
-                  idleTimeout: 60s
-                """.formatted(claude));
-        Cli cli = new Cli(repo);
+        Cli cli = withStandIn(FAKE_CLAUDE_ON_A_TERMINAL, "none");
         cli.run("create", "talk", "--prompt", "Start talking").expect(0);
         Await.until("the first turn ends", Duration.ofMinutes(2),
                 () -> cli.run("status", "--json").expect(0).json().path("sessions").get(0).path("settled").asBoolean());

@@ -74,6 +74,15 @@ final class Context {
         }
     }
 
+    /**
+     * The engine for a command on these sessions, each looked up in the stored records first, so
+     * that an unknown name is "not found" before any engine is started.
+     */
+    static EngineClient engineFor(RepositoryLayout layout, List<String> names) {
+        names.forEach(n -> storedSession(layout, n));
+        return engine(layout);
+    }
+
     /** The engine, started in the background if none runs; the config is checked first so its errors show here. */
     static EngineClient engine(RepositoryLayout layout) {
         config(layout);

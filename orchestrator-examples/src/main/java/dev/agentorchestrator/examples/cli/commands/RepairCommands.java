@@ -43,8 +43,7 @@ public final class RepairCommands {
         @Override
         public Integer call() {
             RepositoryLayout layout = Context.layout();
-            names.forEach(n -> Context.storedSession(layout, n));
-            EngineClient engine = Context.engine(layout);
+            EngineClient engine = Context.engineFor(layout, names);
             for (String name : names) {
                 print(spec.commandLine().getOut(), name, engine.get(EngineClient.sessionPath(name) + "/drift").path("drift"));
             }
@@ -67,8 +66,7 @@ public final class RepairCommands {
         @Override
         public Integer call() {
             RepositoryLayout layout = Context.layout();
-            names.forEach(n -> Context.storedSession(layout, n));
-            EngineClient engine = Context.engine(layout);
+            EngineClient engine = Context.engineFor(layout, names);
             PrintWriter out = spec.commandLine().getOut();
             for (String name : names) {
                 if (dryRun) {

@@ -166,11 +166,7 @@ public final class SessionCommands {
 
         @Override
         public Integer call() {
-            RepositoryLayout layout = Context.layout();
-            for (String name : names) {
-                Context.storedSession(layout, name);
-            }
-            EngineClient engine = Context.engine(layout);
+            EngineClient engine = Context.engineFor(Context.layout(), names);
             for (String name : names) {
                 JsonNode s = engine.post(EngineClient.sessionPath(name) + "/release", SessionView.JSON.createObjectNode());
                 int waiting = s.path("pendingPrompts").asInt();
@@ -195,11 +191,7 @@ public final class SessionCommands {
 
         @Override
         public Integer call() {
-            RepositoryLayout layout = Context.layout();
-            for (String name : names) {
-                Context.storedSession(layout, name);
-            }
-            EngineClient engine = Context.engine(layout);
+            EngineClient engine = Context.engineFor(Context.layout(), names);
             for (String name : names) {
                 try {
                     engine.delete(EngineClient.sessionPath(name) + "?keepBranch=" + keepBranch + "&force=" + force);
