@@ -4,41 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.agentorchestrator.Orchestrator;
 import dev.agentorchestrator.SessionState;
 import dev.agentorchestrator.testing.Await;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The forecast and the overlaps, as the page reads them over HTTP, for two sessions editing the same file. */
-class DashboardCoordinationTest {
-
-    @TempDir
-    Path tmp;
-    Orchestrator orchestrator;
-    Dashboard dashboard;
-
-    @AfterEach
-    void stop() {
-        if (dashboard != null) {
-            dashboard.close();
-        }
-        if (orchestrator != null) {
-            orchestrator.close();
-        }
-    }
+class DashboardCoordinationTest extends DashboardOnAnOrchestrator {
 
     @Test
     void theStateCarriesTheForecastConflictAndTheOverlapOfTwoSessionsEditingTheSameFile() {
-        DashboardFixture fixture = new DashboardFixture(tmp);
+        fixture = new DashboardFixture(tmp);
         // Both agents write received.txt with different text and commit it: an add/add conflict.
-        orchestrator = fixture.builder().feature("left", "Say left").feature("right", "Say right").start();
-        dashboard = Dashboard.start(orchestrator, DashboardOptions.defaults());
-        TestHttp http = new TestHttp(dashboard);
+        start(fixture.builder().feature("left", "Say left").feature("right", "Say right"));
         DashboardFixture.awaitState(orchestrator, "left", SessionState.READY_TO_MERGE);
         DashboardFixture.awaitState(orchestrator, "right", SessionState.READY_TO_MERGE);
 
