@@ -56,7 +56,8 @@ public final class AttachCommand implements Callable<Integer> {
         Path worktree = session.worktree().filter(Files::isDirectory).orElseThrow(() -> new CliException(ExitCodes.FAILURE,
                 name + " has no worktree on disk; nothing to attach to"));
         // An agent that cannot resume interactively is refused before anything is held.
-        interactiveCommand(config.agentNamed(session.agent()), "", worktree);
+        AgentSettings agent = config.agentNamed(session.agent());
+        interactiveCommand(agent, "", worktree);
         EngineClient engine = Context.engine(layout);
         session = holdForThisTerminal(engine, layout, session, out);
         String headBefore = head(worktree);
@@ -64,7 +65,7 @@ public final class AttachCommand implements Callable<Integer> {
             String conversation = session.agentSessionId().orElseThrow(() -> new CliException(ExitCodes.FAILURE, name
                     + "'s agent never reported a conversation id, so there is no conversation to resume; open its worktree instead: cd "
                     + worktree));
-            List<String> command = interactiveCommand(config.agentNamed(session.agent()), conversation, worktree);
+            List<String> command = interactiveCommand(agent, conversation, worktree);
             out.println("attaching to " + name + " in " + worktree + ": " + String.join(" ", command));
             out.println("(leave the agent to hand the session back to the orchestrator; until then it starts no turn,"
                     + " and prompts wait)");
